@@ -1,0 +1,42 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Only the uvs_ functions of the C contract leave libuvseg.so; Swift symbols stay internal to it.
+let exportList = "\(Context.packageDirectory)/Sources/UVSeg/exports.map"
+
+let package = Package(
+    name: "uvseg",
+    products: [
+        // libuvseg.so: the embeddable C library described by include/uvseg.h.
+        .library(name: "uvseg", type: .dynamic, targets: ["UVSeg"]),
+        // The `uvseg` command. SwiftPM keeps only one of two products with the same name, so the
+        // executable product is named uvseg-cli and its binary is installed as `uvseg`.
+        .executable(name: "uvseg-cli", targets: ["UVSegCommand"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .target(name: "Diagnostics"),
+        .target(
+            name: "CNIfTI",
+            linkerSettings: [.linkedLibrary("nifti2"), .linkedLibrary("znz"), .linkedLibrary("z")]),
+        .target(name: "COpenBLAS", linkerSettings: [.linkedLibrary("openblas")]),
+        .target(name: "NIfTI", dependencies: ["CNIfTI", "Diagnostics"]),
+        .target(name: "Network", dependencies: ["COpenBLAS", "Diagnostics"]),
+        .target(name: "Workflow", dependencies: ["NIfTI", "Network", "Diagnostics"]),
+        .target(
+            name: "UVSeg",
+            dependencies: ["Workflow", "NIfTI", "Network", "Diagnostics"],
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--version-script=\(exportList)"])]),
+        .executableTarget(
+            name: "UVSegCommand",
+            dependencies: [
+                "Workflow", "NIfTI", "Network", "Diagnostics",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .testTarget(name: "NetworkTests", dependencies: ["Network"]),
+        .testTarget(name: "NIfTITests", dependencies: ["NIfTI"]),
+        .testTarget(name: "WorkflowTests", dependencies: ["Workflow"]),
+    ]
+)

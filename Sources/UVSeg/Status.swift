@@ -1,0 +1,2 @@
+@_cdecl("uvs_version_number")
+public func uvs_version_number() -> Int32 { 100 }

@@ -1,0 +1,3 @@
+import Testing
+@testable import Network
+@Test func placeholder() { #expect(true) }

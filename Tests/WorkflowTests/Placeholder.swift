@@ -1,0 +1,3 @@
+import Testing
+@testable import Workflow
+@Test func placeholder() { #expect(true) }
