@@ -28,6 +28,7 @@ let package = Package(
         .target(
             name: "UVSeg",
             dependencies: ["Workflow", "NIfTI", "Network", "Diagnostics"],
+            exclude: ["exports.map"],
             linkerSettings: [.unsafeFlags(["-Xlinker", "--version-script=\(exportList)"])]),
         .executableTarget(
             name: "UVSegCommand",

@@ -1,0 +1,8 @@
+/// The object behind `uvs_options *`: settings a caller fills with setters before a call.
+final class Options {
+    /// The caller's progress callback and its context pointer, if any.
+    var progress: (callback: ProgressFunction, userData: UnsafeMutableRawPointer?)?
+}
+
+/// `uvs_progress_fn`: fraction done, stage name, caller's context; non-zero return cancels.
+public typealias ProgressFunction = @convention(c) (Double, UnsafePointer<CChar>?, UnsafeMutableRawPointer?) -> Int32
