@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// The `uvseg` command: segmentation, evaluation and inspection of NIfTI volumes from the shell.
+@main
+struct UVSeg: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "uvseg",
+        abstract: "In-context segmentation of medical images from a few labelled examples.",
+        subcommands: [])
+}
