@@ -36,8 +36,9 @@ let package = Package(
                 "Workflow", "NIfTI", "Network", "Diagnostics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
-        .testTarget(name: "NetworkTests", dependencies: ["Network"]),
+        // Fixtures are read through #filePath, not bundled as resources.
+        .testTarget(name: "NetworkTests", dependencies: ["Network"], exclude: ["Fixtures"]),
         .testTarget(name: "NIfTITests", dependencies: ["NIfTI"]),
-        .testTarget(name: "WorkflowTests", dependencies: ["Workflow"]),
+        .testTarget(name: "WorkflowTests", dependencies: ["Workflow"], exclude: ["Fixtures"]),
     ]
 )

@@ -190,11 +190,321 @@ void uvs_options_free(uvs_options *options);
  */
 uvs_status uvs_options_set_progress(uvs_options *options, uvs_progress_fn callback, void *user_data);
 
+/*
+ * Volume segmentation settings (uvs_segment_volume). Each setter checks its value and returns
+ * UVS_ERROR_INVALID_ARGUMENT (options unchanged) for one out of range or a NULL options.
+ */
+
+/* The anatomical plane(s) slices are cut along; found from the volumes' affines, not array axes. */
+typedef enum uvs_plane {
+    UVS_PLANE_AXIAL = 0,    /* the default */
+    UVS_PLANE_CORONAL = 1,
+    UVS_PLANE_SAGITTAL = 2,
+    UVS_PLANE_ALL = 3       /* all three, probabilities averaged on the query's grid */
+} uvs_plane;
+uvs_status uvs_options_set_plane(uvs_options *options, int32_t plane);
+
+/* How support slices are chosen for each query slice. */
+typedef enum uvs_strategy {
+    UVS_STRATEGY_POSITION = 0, /* the default: the query slice's relative position along the plane's
+                                  normal, nearest slices of each labelled volume in turn */
+    UVS_STRATEGY_RANDOM = 1,   /* random (seeded), one set for all slices of the query */
+    UVS_STRATEGY_SIMILAR = 2   /* smallest mean squared difference to the query slice */
+} uvs_strategy;
+uvs_status uvs_options_set_strategy(uvs_options *options, int32_t strategy);
+
+/* Most slices per support set, >= 1 [64, the published model's training maximum]. */
+uvs_status uvs_options_set_support_size(uvs_options *options, int32_t size);
+
+/* Largest share of a support set made of slices without the label, in [0, 1) [0.25]. */
+uvs_status uvs_options_set_empty_share(uvs_options *options, double share);
+
+/* Support sets per slice, drawn with different seeds, probabilities averaged; >= 1 [1]. */
+uvs_status uvs_options_set_ensemble(uvs_options *options, int32_t members);
+
+/* 1: also segment every slice mirrored left to right (query and support) and average [0]. */
+uvs_status uvs_options_set_flip_augmentation(uvs_options *options, int32_t enabled);
+
+/*
+ * The labels to segment, each its own binary problem, from 1 to 2^24 (copied); n_labels == 0
+ * restores the default: every label the support label maps hold (at most 255).
+ */
+uvs_status uvs_options_set_labels(uvs_options *options, const int32_t *labels, int32_t n_labels);
+
+/* 1: keep only the largest connected component (26-connected) of each label [0]. */
+uvs_status uvs_options_set_largest_component(uvs_options *options, int32_t enabled);
+
+/* 1: fill holes enclosed by one label (see uvs_labels_fill_holes) [0]. */
+uvs_status uvs_options_set_fill_holes(uvs_options *options, int32_t enabled);
+
+/* Seed of every random choice; equal seeds and inputs give equal results [0]. */
+uvs_status uvs_options_set_seed(uvs_options *options, uint64_t seed);
+
+/*
+ * Intensity preparation of query and support volumes (NaN and infinite voxels count as 0 first):
+ * clip to the lower/upper percentiles (0 <= lower < upper <= 100) then scale to [0, 1]
+ * [0.5, 99.5]; or, for CT, clip to the window level +- width / 2 in HU (width > 0) and scale.
+ * The last call of the two decides.
+ */
+uvs_status uvs_options_set_percentiles(uvs_options *options, double lower, double upper);
+uvs_status uvs_options_set_ct_window(uvs_options *options, double level, double width);
+
+/*
+ * The square size slices are scaled to for the network, 1 to 1024 and a multiple of
+ * uvs_model_size_multiple() [128, the published model's]. Set it for a model trained at another
+ * size (a checkpoint's "uvseg.input_size" metadata says which; the model handle does not keep it).
+ */
+uvs_status uvs_options_set_input_size(uvs_options *options, int32_t size);
+
+/* Worker threads, >= 1 [1]. Accepted for forward compatibility: computation currently runs on the
+ * calling thread. */
+uvs_status uvs_options_set_threads(uvs_options *options, int32_t threads);
+
 /* ---- Volumes ---- */
+
+/*
+ * A 3-D image on a voxel grid placed in the world, read from a NIfTI file (.nii, .nii.gz,
+ * .hdr/.img; NIfTI-1 or -2; either byte order; any integer or float datatype) or made from a
+ * caller's buffer on the grid of another volume. Voxels are float32, the i axis fastest: voxel
+ * (i, j, k) is at index i + di * (j + dj * k) for dims (di, dj, dk). A volume is immutable: one
+ * volume may be read by many threads at once. Free it with uvs_volume_free().
+ *
+ * Untrusted files: header dims may be hostile. The library checks them before allocating anything
+ * and refuses a volume above 4 GiB of float32 voxels (UVS_ERROR_OUT_OF_MEMORY), zero or negative
+ * dims, data that end before the header says (UVS_ERROR_BAD_FORMAT; a .nii.gz is checked as far as
+ * it is read), a .hdr without its .img (UVS_ERROR_IO), and complex, RGB and float128 data
+ * (UVS_ERROR_UNSUPPORTED). NaN and infinite voxels are kept as they are.
+ */
+typedef struct uvs_volume uvs_volume;
+
+/*
+ * Reads volume volume_index of a NIfTI file: 0 for a 3-D file, 0 .. count-1 for a 4-D (or higher)
+ * one, where count is the product of dims 4 to 7 (see uvs_volume_count_in_file). Values are
+ * scaled by scl_slope/scl_inter as the standard says (not when the slope is 0 or not finite).
+ * The grid's affine is the one nibabel gives (sform if its code is not 0, else qform if its code
+ * is not 0, else pixdim); every geometry field of the header is kept for writing results back.
+ *
+ * On success *out_volume receives a new volume the caller frees with uvs_volume_free().
+ * Errors: UVS_ERROR_INVALID_ARGUMENT (NULL path or out_volume, volume_index out of range),
+ * UVS_ERROR_IO (no such file, unreadable), UVS_ERROR_BAD_FORMAT (not NIfTI, damaged header,
+ * truncated data, corrupt gzip), UVS_ERROR_UNSUPPORTED, UVS_ERROR_OUT_OF_MEMORY (see above).
+ * *out_volume is left untouched on failure.
+ */
+uvs_status uvs_volume_read(const char *path, int64_t volume_index, uvs_volume **out_volume);
+
+/*
+ * The number of 3-D volumes in a NIfTI file (1 for a 3-D file), from its header alone.
+ * Errors: as uvs_volume_read.
+ */
+uvs_status uvs_volume_count_in_file(const char *path, int64_t *out_count);
+
+/*
+ * Makes a volume from voxel_count floats (copied) on the grid of reference: same dims and
+ * geometry, so it can be written as a result that overlays the reference. voxel_count must equal
+ * the reference's voxel count. The caller keeps ownership of voxels.
+ * Errors: UVS_ERROR_INVALID_ARGUMENT (NULL pointer, wrong voxel_count). *out_volume is left
+ * untouched on failure.
+ */
+uvs_status uvs_volume_create(const uvs_volume *reference, const float *voxels, int64_t voxel_count,
+                             uvs_volume **out_volume);
+
+/* Frees a volume. NULL is allowed and does nothing. */
+void uvs_volume_free(uvs_volume *volume);
+
+/* The grid size along i, j, k into out_dims[3]. Errors: UVS_ERROR_INVALID_ARGUMENT (NULL). */
+uvs_status uvs_volume_dims(const uvs_volume *volume, int64_t out_dims[3]);
+
+/* The number of voxels (di * dj * dk); 0 if volume is NULL. */
+int64_t uvs_volume_voxel_count(const uvs_volume *volume);
+
+/*
+ * The voxel size in mm along i, j, k into out_spacing[3]: the lengths of the affine's first
+ * three columns. Errors: UVS_ERROR_INVALID_ARGUMENT (NULL).
+ */
+uvs_status uvs_volume_spacing(const uvs_volume *volume, double out_spacing[3]);
+
+/*
+ * The voxel-to-world matrix into out_affine[16], row-major: world (x, y, z) in mm, RAS+ (x to the
+ * right, y to the front, z up), of voxel (i, j, k) is out_affine * (i, j, k, 1).
+ * Errors: UVS_ERROR_INVALID_ARGUMENT (NULL).
+ */
+uvs_status uvs_volume_affine(const uvs_volume *volume, double out_affine[16]);
+
+/*
+ * The anatomical direction of each array axis as a NUL-terminated string in out_codes[4], as
+ * nibabel's aff2axcodes gives it: "RAS" when i runs to the right, j to the front, k up; "LPS",
+ * "LAS", ... otherwise; '?' for an axis the affine gives no direction.
+ * Errors: UVS_ERROR_INVALID_ARGUMENT (NULL, or an affine that is not finite).
+ */
+uvs_status uvs_volume_axis_codes(const uvs_volume *volume, char out_codes[4]);
+
+/*
+ * Copies the voxels into the caller's out_voxels, which holds capacity floats; capacity must be
+ * at least uvs_volume_voxel_count(volume). Errors: UVS_ERROR_INVALID_ARGUMENT (NULL, capacity too
+ * small; nothing is written then).
+ */
+uvs_status uvs_volume_copy_data(const uvs_volume *volume, float *out_voxels, int64_t capacity);
+
+/*
+ * Writes a label map on the grid of reference to path (.nii, or .nii.gz to compress). labels holds
+ * voxel_count values (the reference's voxel count), each a whole number from 0 to 65535; the file
+ * stores them as uint8 when all are at most 255, else as uint16. The file carries the reference's
+ * geometry unchanged (qform and sform with their codes, pixdim, units) and its NIfTI version, so
+ * viewers overlay it on the reference exactly.
+ *
+ * The write is atomic: the data go to a hidden temporary file in the same folder that is renamed
+ * to path only when complete. On any error no file is left behind and an existing file at path is
+ * untouched. Errors: UVS_ERROR_INVALID_ARGUMENT (NULL pointer, wrong voxel_count, a value that is
+ * not a whole number in range, a name not ending in .nii or .nii.gz), UVS_ERROR_IO.
+ */
+uvs_status uvs_volume_write_label_map(const uvs_volume *reference, const float *labels,
+                                      int64_t voxel_count, const char *path);
+
+/*
+ * Writes n_maps float32 probability maps on the grid of reference to path, as uvs_volume_write_
+ * label_map does: maps is [n_maps][voxels_per_map] with voxels_per_map the reference's voxel
+ * count; one map gives a 3-D file, several a 4-D file with one volume per map, in order.
+ * Errors: UVS_ERROR_INVALID_ARGUMENT (NULL pointer, n_maps < 1, wrong voxels_per_map, bad name),
+ * UVS_ERROR_IO. Atomic as above.
+ */
+uvs_status uvs_volume_write_probability_maps(const uvs_volume *reference, const float *maps,
+                                             int32_t n_maps, int64_t voxels_per_map,
+                                             const char *path);
 
 /* ---- Volume segmentation ---- */
 
+/*
+ * Segments a 3-D query volume from labelled support volumes, slice by slice along an anatomical
+ * plane (see the options above):
+ *   1. every input is checked before any work (see Errors);
+ *   2. intensities are prepared per volume; query and support are reoriented to RAS+ (exactly,
+ *      by permuting and flipping axes), so they may be stored in different orientations;
+ *   3. each slice is scaled onto the network's square input keeping its physical aspect ratio
+ *      (bilinear, low-pass when shrinking, as PIL; the rest of the square padded with 0; labels
+ *      by nearest neighbour), and probabilities come back bilinearly to the native slice;
+ *   4. for each label and query slice a support set is chosen (strategy, size, empty share) and the
+ *      network run, per ensemble member and mirrored if asked; probabilities are averaged, then
+ *      over planes;
+ *   5. each voxel gets the label whose probability is highest and above 0.5, else 0; then the
+ *      optional post-processing.
+ *
+ *   query           the volume to segment
+ *   support_images  n_support volumes, support_labels[i] the label map of support_images[i] (whole
+ *                   numbers 0 .. 2^24, on the same grid)
+ *   options         NULL for the defaults
+ *
+ * On success *out_result receives a new segmentation the caller frees with uvs_segmentation_free();
+ * its outputs lie on the query's grid with the query's header fields, ready for
+ * uvs_volume_write_label_map / uvs_volume_write_probability_maps with the query as reference.
+ *
+ * The progress callback (uvs_options_set_progress) is called between slices with stages
+ * "preparing", "segmenting" and "combining"; a non-zero return stops the call with
+ * UVS_ERROR_CANCELLED and nothing is returned.
+ * Thread safety: the model and volumes are only read; options must not change during the call.
+ * Errors: UVS_ERROR_INVALID_ARGUMENT (NULL pointer, n_support < 1, a label map off its image's grid
+ * or with non-label values, a label to segment that no support volume holds, support without any
+ * foreground, an input size the model cannot take), UVS_ERROR_BAD_FORMAT (an affine that gives an
+ * axis no direction), UVS_ERROR_OUT_OF_MEMORY, UVS_ERROR_CANCELLED. *out_result is left untouched
+ * on failure.
+ */
+typedef struct uvs_segmentation uvs_segmentation;
+
+uvs_status uvs_segment_volume(const uvs_model *model, const uvs_volume *query,
+                              const uvs_volume *const *support_images,
+                              const uvs_volume *const *support_labels, int32_t n_support,
+                              const uvs_options *options, uvs_segmentation **out_result);
+
+/* Frees a segmentation. NULL is allowed and does nothing. Volumes taken from it stay valid. */
+void uvs_segmentation_free(uvs_segmentation *result);
+
+/* The label map as a new volume (free it with uvs_volume_free()). Errors: NULL pointer. */
+uvs_status uvs_segmentation_label_map(const uvs_segmentation *result, uvs_volume **out_labels);
+
+/* How many labels were segmented (one probability volume each); 0 if result is NULL. */
+int32_t uvs_segmentation_label_count(const uvs_segmentation *result);
+
+/*
+ * The label value and the float32 probability volume of segmented label number index (0 ..
+ * count - 1, ascending label values), as a new volume (free it with uvs_volume_free()).
+ * Errors: UVS_ERROR_INVALID_ARGUMENT (NULL pointer, index out of range).
+ */
+uvs_status uvs_segmentation_probabilities(const uvs_segmentation *result, int32_t index,
+                                          int32_t *out_label, uvs_volume **out_probabilities);
+
 /* ---- Metrics ---- */
+
+/*
+ * Label maps are volumes whose voxels hold whole numbers from 0 (background) to 16777216 (2^24,
+ * the largest whole number float32 holds exactly); the functions below refuse any other value
+ * (a fraction, a negative number, NaN) with UVS_ERROR_INVALID_ARGUMENT naming the voxel.
+ */
+
+/*
+ * How well a predicted segmentation of one label agrees with the truth, filled in by uvs_evaluate.
+ * Distances are in mm between voxel centres, with the voxel spacing honoured; a surface voxel is a
+ * voxel of the label with at least one of its 6 face neighbours outside the label or the grid.
+ * The symmetric distances pool both directed sets (each surface voxel of the prediction to the
+ * nearest of the truth's surface, and the reverse) and summarise the pool.
+ *
+ * Edge cases: a label in neither map gives dice = iou = 1 and distances 0; a label in only one
+ * map gives dice = iou = 0 and distances INFINITY (there is no surface to measure to).
+ *
+ * The struct starts with its own size so later versions can append fields without breaking
+ * programs built against this header: set struct_size = sizeof(uvs_metrics) before the call;
+ * the library writes only the fields that fit in struct_size bytes.
+ */
+typedef struct uvs_metrics {
+    uint64_t struct_size; /* set by the caller: sizeof(uvs_metrics)                                */
+    double dice;          /* Dice coefficient 2|P & T| / (|P| + |T|), in [0, 1]                    */
+    double iou;           /* intersection over union (Jaccard) |P & T| / |P | T|, in [0, 1]        */
+    double hd95_mm;       /* 95th percentile of the pooled surface distances (MedPy's hd95), with  */
+                          /* linear interpolation between ranks as numpy.percentile               */
+    double assd_mm;       /* average symmetric surface distance: mean of the pooled distances      */
+    double volume_pred_ml;  /* the label's volume in the prediction, in millilitres               */
+    double volume_truth_ml; /* the label's volume in the truth, in millilitres                    */
+} uvs_metrics;
+
+/*
+ * Compares the voxels of prediction and truth that hold label (1 .. 2^24) and fills *out_metrics.
+ * Both volumes must be on the same grid: the same dims, and affines that place each voxel within
+ * 0.001 mm of each other (resample the prediction onto the truth's grid first if needed). The
+ * time is linear in the voxels of the box around the label in both maps (an exact Euclidean
+ * distance transform, Felzenszwalb and Huttenlocher's), plus one pass over the whole grid.
+ *
+ * Thread safety: volumes are immutable, so many threads may evaluate the same volumes at once.
+ * Errors: UVS_ERROR_INVALID_ARGUMENT (NULL pointer, struct_size smaller than the first version of
+ * uvs_metrics, label out of range, voxels that are not labels, grids that differ). Nothing is
+ * written to *out_metrics on failure.
+ */
+uvs_status uvs_evaluate(const uvs_volume *prediction, const uvs_volume *truth, int32_t label,
+                        uvs_metrics *out_metrics);
+
+/* ---- Post-processing of label maps ---- */
+
+/*
+ * Keeps, for each label, only its largest connected component; the voxels of its other components
+ * become background (0). connectivity says which voxels touch: 6 (sharing a face) or 26 (sharing
+ * a face, an edge or a corner; the usual choice). Of equally large components, the one whose
+ * first voxel comes first in memory order is kept.
+ *
+ * On success *out_labels receives a new volume, on the grid of labels and with its header fields,
+ * that the caller frees with uvs_volume_free(); labels is unchanged.
+ * Errors: UVS_ERROR_INVALID_ARGUMENT (NULL pointer, connectivity not 6 or 26, voxels that are not
+ * labels), UVS_ERROR_UNSUPPORTED (a grid of 2^31 voxels or more). *out_labels is left untouched
+ * on failure.
+ */
+uvs_status uvs_labels_keep_largest_components(const uvs_volume *labels, int32_t connectivity,
+                                              uvs_volume **out_labels);
+
+/*
+ * Fills the holes of each label with that label. A hole of a label is a region of background
+ * (connected through faces) that touches neither the grid's border nor any other label: a cavity
+ * inside an organ is filled, background between two labels is not. An axis one voxel thick has
+ * no border, so a single-slice volume gets its 2-D holes filled.
+ *
+ * Output, ownership and errors as uvs_labels_keep_largest_components (without the connectivity).
+ */
+uvs_status uvs_labels_fill_holes(const uvs_volume *labels, uvs_volume **out_labels);
 
 #ifdef __cplusplus
 }

@@ -1,7 +1,16 @@
+import Workflow
+
 /// The object behind `uvs_options *`: settings a caller fills with setters before a call.
 final class Options {
     /// The caller's progress callback and its context pointer, if any.
     var progress: (callback: ProgressFunction, userData: UnsafeMutableRawPointer?)?
+    /// Volume segmentation and validation settings (SegmentationOptionFunctions.swift).
+    var segmentation = SegmentationOptions()
+    /// The square input size slices are scaled to for the network.
+    var inputSize = UniverSegModel.standardInputSize
+    /// Worker threads asked for; kept for the engine's threading, which computes on the calling
+    /// thread for now.
+    var threads = 1
 }
 
 /// `uvs_progress_fn`: fraction done, stage name, caller's context; non-zero return cancels.

@@ -1,0 +1,21 @@
+import NIfTI
+import Workflow
+
+/// What a `uvs_segmentation *` points to: the immutable outcome of one volume segmentation.
+final class SegmentationObject {
+    /// The label map, on the query's grid with the query's header fields.
+    let labelMap: Volume
+    /// Per segmented label, ascending: the label and its probability volume.
+    let probabilities: [(label: Int32, volume: Volume)]
+
+    init(_ result: SegmentationResult, query: Volume) {
+        var labelMap = result.labelMap.volume
+        labelMap.metadata = query.metadata
+        self.labelMap = labelMap
+        probabilities = result.probabilities.map { entry in
+            var volume = entry.volume
+            volume.metadata = query.metadata
+            return (entry.label, volume)
+        }
+    }
+}

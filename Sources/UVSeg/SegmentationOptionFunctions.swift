@@ -1,0 +1,120 @@
+import Diagnostics
+import Workflow
+
+// The volume segmentation setters of the "Options" section of include/uvseg.h.
+
+/// Runs a setter: checks the handle, applies `change` to a copy of the settings and keeps the
+/// copy only if it is valid, so a refused value leaves the options as they were.
+private func setOption(
+    _ options: OpaquePointer?, _ change: (inout SegmentationOptions) throws(UVSegError) -> Void
+) -> Int32 {
+    callBoundary { () throws(UVSegError) in
+        let object = Handle.object(try required(options, "options"), as: Options.self)
+        var settings = object.segmentation
+        try change(&settings)
+        try settings.validate()
+        object.segmentation = settings
+    }
+}
+
+/// A C boolean (0 or 1).
+private func flag(_ value: Int32, _ name: String) throws(UVSegError) -> Bool {
+    guard value == 0 || value == 1 else { throw .invalidArgument("\(name) must be 0 or 1, got \(value)") }
+    return value == 1
+}
+
+@_cdecl("uvs_options_set_plane")
+public func uvs_options_set_plane(_ options: OpaquePointer?, _ plane: Int32) -> Int32 {
+    setOption(options) { (settings) throws(UVSegError) in
+        switch plane {
+        case 0: settings.planes = [.axial]
+        case 1: settings.planes = [.coronal]
+        case 2: settings.planes = [.sagittal]
+        case 3: settings.planes = AnatomicalPlane.allCases
+        default: throw .invalidArgument("plane must be a uvs_plane value (0 to 3), got \(plane)")
+        }
+    }
+}
+
+@_cdecl("uvs_options_set_strategy")
+public func uvs_options_set_strategy(_ options: OpaquePointer?, _ strategy: Int32) -> Int32 {
+    setOption(options) { (settings) throws(UVSegError) in
+        let strategies: [SupportStrategy] = [.position, .random, .similar]
+        guard strategies.indices.contains(Int(strategy)) else {
+            throw .invalidArgument("strategy must be a uvs_strategy value (0 to 2), got \(strategy)")
+        }
+        settings.strategy = strategies[Int(strategy)]
+    }
+}
+
+@_cdecl("uvs_options_set_support_size")
+public func uvs_options_set_support_size(_ options: OpaquePointer?, _ size: Int32) -> Int32 {
+    setOption(options) { settings in settings.supportSize = Int(size) }
+}
+
+@_cdecl("uvs_options_set_empty_share")
+public func uvs_options_set_empty_share(_ options: OpaquePointer?, _ share: Double) -> Int32 {
+    setOption(options) { settings in settings.maxEmptyShare = share }
+}
+
+@_cdecl("uvs_options_set_ensemble")
+public func uvs_options_set_ensemble(_ options: OpaquePointer?, _ members: Int32) -> Int32 {
+    setOption(options) { settings in settings.ensembleSize = Int(members) }
+}
+
+@_cdecl("uvs_options_set_flip_augmentation")
+public func uvs_options_set_flip_augmentation(_ options: OpaquePointer?, _ enabled: Int32) -> Int32 {
+    setOption(options) { (settings) throws(UVSegError) in settings.flipAugmentation = try flag(enabled, "enabled") }
+}
+
+@_cdecl("uvs_options_set_labels")
+public func uvs_options_set_labels(_ options: OpaquePointer?, _ labels: UnsafePointer<Int32>?, _ count: Int32) -> Int32 {
+    setOption(options) { (settings) throws(UVSegError) in
+        guard count >= 0 else { throw .invalidArgument("n_labels must be at least 0, got \(count)") }
+        settings.labels = count == 0 ? nil : Array(UnsafeBufferPointer(start: try required(labels, "labels"), count: Int(count)))
+    }
+}
+
+@_cdecl("uvs_options_set_largest_component")
+public func uvs_options_set_largest_component(_ options: OpaquePointer?, _ enabled: Int32) -> Int32 {
+    setOption(options) { (settings) throws(UVSegError) in settings.keepLargestComponent = try flag(enabled, "enabled") }
+}
+
+@_cdecl("uvs_options_set_fill_holes")
+public func uvs_options_set_fill_holes(_ options: OpaquePointer?, _ enabled: Int32) -> Int32 {
+    setOption(options) { (settings) throws(UVSegError) in settings.fillHoles = try flag(enabled, "enabled") }
+}
+
+@_cdecl("uvs_options_set_seed")
+public func uvs_options_set_seed(_ options: OpaquePointer?, _ seed: UInt64) -> Int32 {
+    setOption(options) { settings in settings.seed = seed }
+}
+
+@_cdecl("uvs_options_set_percentiles")
+public func uvs_options_set_percentiles(_ options: OpaquePointer?, _ lower: Double, _ upper: Double) -> Int32 {
+    setOption(options) { settings in settings.intensity = .percentiles(lower: lower, upper: upper) }
+}
+
+@_cdecl("uvs_options_set_ct_window")
+public func uvs_options_set_ct_window(_ options: OpaquePointer?, _ level: Double, _ width: Double) -> Int32 {
+    setOption(options) { settings in settings.intensity = .window(level: level, width: width) }
+}
+
+@_cdecl("uvs_options_set_input_size")
+public func uvs_options_set_input_size(_ options: OpaquePointer?, _ size: Int32) -> Int32 {
+    callBoundary { () throws(UVSegError) in
+        let object = Handle.object(try required(options, "options"), as: Options.self)
+        guard (1...Int32(VolumeSegmenter.largestInputSize)).contains(size) else {
+            throw .invalidArgument("input_size must be from 1 to \(VolumeSegmenter.largestInputSize), got \(size)")
+        }
+        object.inputSize = Int(size)
+    }
+}
+
+@_cdecl("uvs_options_set_threads")
+public func uvs_options_set_threads(_ options: OpaquePointer?, _ threads: Int32) -> Int32 {
+    callBoundary { () throws(UVSegError) in
+        let object = Handle.object(try required(options, "options"), as: Options.self)
+        object.threads = try count(threads, "threads")
+    }
+}

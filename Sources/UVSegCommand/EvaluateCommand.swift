@@ -1,0 +1,84 @@
+import ArgumentParser
+import Diagnostics
+import Foundation
+import NIfTI
+import Workflow
+
+/// `uvseg evaluate`: how well a predicted label map agrees with the truth, label by label.
+struct EvaluateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evaluate",
+        abstract: "Compare a predicted label map with the true one.",
+        discussion: """
+            For every label other than 0 in either map: Dice, IoU, the 95th percentile Hausdorff \
+            distance and the average symmetric surface distance in mm (voxel spacing honoured), and \
+            both volumes in ml. Both maps must be on the same grid. A label present in only one map \
+            has Dice 0 and infinite distances, printed as "inf" (null in JSON).
+            """)
+
+    @Option(name: .customLong("pred"), help: "The predicted label map (NIfTI).")
+    var prediction: String
+
+    @Option(help: "The true label map (NIfTI) on the same grid.")
+    var truth: String
+
+    @Flag(help: "Print one JSON object instead of a table.")
+    var json = false
+
+    func run() throws {
+        let evaluation = try SegmentationEvaluation(
+            prediction: Self.labelMap(at: prediction), truth: Self.labelMap(at: truth))
+        print(json ? Self.json(evaluation) : Self.table(evaluation))
+    }
+
+    /// The single 3-D label volume of a NIfTI file.
+    private static func labelMap(at path: String) throws(UVSegError) -> LabelMap {
+        let file = try NIfTIFile(path: path)
+        guard file.volumeCount == 1 else {
+            throw .invalidArgument("\(path) holds \(file.volumeCount) volumes; a label map must be a single 3-D volume")
+        }
+        let volume = try file.volume()
+        do {
+            return try LabelMap(volume)
+        } catch {
+            throw UVSegError(error.kind, "\(path): \(error.message)")
+        }
+    }
+
+    /// `{"labels": {"1": {"dice": …, …}, …}, "mean_dice": …}`, keys in a fixed order, non-finite
+    /// numbers as null.
+    static func json(_ evaluation: SegmentationEvaluation) -> String {
+        let labels = evaluation.labels.map { metrics in
+            let fields = [
+                ("dice", metrics.dice), ("iou", metrics.iou),
+                ("hd95_mm", metrics.hausdorff95Millimetres), ("assd_mm", metrics.averageSurfaceDistanceMillimetres),
+                ("volume_pred_ml", metrics.predictedMillilitres), ("volume_truth_ml", metrics.truthMillilitres),
+            ]
+            return "\"\(metrics.label)\": {" + fields.map { "\"\($0)\": \(jsonNumber($1))" }.joined(separator: ", ") + "}"
+        }
+        return "{\"labels\": {\(labels.joined(separator: ", "))}, \"mean_dice\": \(jsonNumber(evaluation.meanDice))}"
+    }
+
+    /// A number as JSON writes it: shortest round-tripping decimal, or null when it is not finite
+    /// or absent.
+    private static func jsonNumber(_ value: Double?) -> String {
+        guard let value, value.isFinite else { return "null" }
+        return "\(value)"
+    }
+
+    /// One row per label, then the mean Dice; distances that do not exist print as "inf".
+    static func table(_ evaluation: SegmentationEvaluation) -> String {
+        guard let meanDice = evaluation.meanDice else {
+            return "Neither map holds a label other than background (0): nothing to compare."
+        }
+        let columns = [("label", 8), ("Dice", 8), ("IoU", 8), ("HD95 mm", 10), ("ASSD mm", 10), ("pred ml", 12), ("truth ml", 12)]
+        let header = columns.map { String(repeating: " ", count: $1 - $0.count) + $0 }.joined(separator: " ")
+        let rows = evaluation.labels.map { m in
+            String(
+                format: "%8d %8.4f %8.4f %10.2f %10.2f %12.3f %12.3f", m.label, m.dice, m.iou,
+                m.hausdorff95Millimetres, m.averageSurfaceDistanceMillimetres, m.predictedMillilitres,
+                m.truthMillilitres)
+        }
+        return ([header] + rows + [String(format: "mean Dice %.4f", meanDice)]).joined(separator: "\n")
+    }
+}

@@ -1,0 +1,105 @@
+import ArgumentParser
+import Diagnostics
+import Foundation
+import Workflow
+
+extension SupportStrategy: ExpressibleByArgument {}
+
+/// The options `segment` and `validate` share: the model and how each volume is segmented.
+struct SegmentationArguments: ParsableArguments {
+    /// `--plane`: one anatomical plane, or all three fused.
+    enum PlaneChoice: String, ExpressibleByArgument, CaseIterable {
+        case axial, coronal, sagittal, all
+
+        var planes: [AnatomicalPlane] {
+            AnatomicalPlane(rawValue: rawValue).map { [$0] } ?? AnatomicalPlane.allCases
+        }
+    }
+
+    @Option(help: "Checkpoint of the network (.pt or .safetensors); default: the built-in model.")
+    var weights: String?
+
+    @Option(help: "Plane to segment along, or all three with their probabilities averaged.")
+    var plane: PlaneChoice = .axial
+
+    @Option(help: "How support slices are chosen for each query slice.")
+    var strategy: SupportStrategy = .position
+
+    @Option(name: .customLong("ensemble"), help: "Support sets per slice, drawn with different seeds and averaged.")
+    var ensembleSize = 1
+
+    @Flag(name: .customLong("tta"), help: "Also segment every slice mirrored and average (test-time augmentation).")
+    var flipAugmentation = false
+
+    @Option(help: "Labels to segment, comma-separated (default: every label in the support).")
+    var labels: String?
+
+    @Flag(help: "Keep only the largest connected component of each label.")
+    var largestComponent = false
+
+    @Flag(help: "Fill holes enclosed by one label.")
+    var fillHoles = false
+
+    @Option(help: "Largest share of a support set made of slices without the label, in [0, 1).")
+    var emptyShare = 0.25
+
+    @Option(help: "Seed of every random choice (support sets, ensemble members).")
+    var seed: UInt64 = 0
+
+    @Option(help: "Intensity percentiles clipped before scaling to [0, 1], as LOW,HIGH.")
+    var percentiles = "0.5,99.5"
+
+    @Option(help: "CT window LEVEL,WIDTH in HU, used instead of percentiles.")
+    var ctWindow: String?
+
+    @Option(help: "Worker threads (accepted for scripts; the engine currently computes on the calling thread).")
+    var threads = 1
+
+    @Flag(help: "No progress bar.")
+    var quiet = false
+
+    /// The segmentation options these arguments describe (support size left at its default);
+    /// throws `.invalidArgument` for malformed or out-of-range values.
+    func options() throws(UVSegError) -> SegmentationOptions {
+        guard threads >= 1 else { throw .invalidArgument("--threads must be at least 1, got \(threads)") }
+        var options = SegmentationOptions()
+        options.planes = plane.planes
+        options.strategy = strategy
+        options.ensembleSize = ensembleSize
+        options.flipAugmentation = flipAugmentation
+        options.labels = try labels.map { text throws(UVSegError) in try Self.numbers(text, "--labels").map(Int32.init) }
+        options.keepLargestComponent = largestComponent
+        options.fillHoles = fillHoles
+        options.maxEmptyShare = emptyShare
+        options.seed = seed
+        if let ctWindow {
+            let values = try Self.pair(ctWindow, "--ct-window")
+            options.intensity = .window(level: values.0, width: values.1)
+        } else {
+            let values = try Self.pair(percentiles, "--percentiles")
+            options.intensity = .percentiles(lower: values.0, upper: values.1)
+        }
+        try options.validate()
+        return options
+    }
+
+    /// Comma-separated whole numbers that fit an `Int32`.
+    static func numbers(_ text: String, _ option: String) throws(UVSegError) -> [Int] {
+        var values = [Int]()
+        for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+            guard let value = Int32(part.trimmingCharacters(in: .whitespaces)) else {
+                throw .invalidArgument("\(option) takes comma-separated whole numbers, got \"\(text)\"")
+            }
+            values.append(Int(value))
+        }
+        return values
+    }
+
+    private static func pair(_ text: String, _ option: String) throws(UVSegError) -> (Double, Double) {
+        let parts = text.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+        guard parts.count == 2, text.split(separator: ",").count == 2 else {
+            throw .invalidArgument("\(option) takes two numbers separated by a comma, got \"\(text)\"")
+        }
+        return (parts[0], parts[1])
+    }
+}

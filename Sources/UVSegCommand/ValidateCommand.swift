@@ -1,0 +1,115 @@
+import ArgumentParser
+import Diagnostics
+import Foundation
+import Workflow
+
+/// `uvseg validate`: leave-one-out validation on the site's own labelled cases.
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Measure the model on your own labelled cases (leave-one-out).",
+        discussion: """
+            Each case is segmented with support drawn only from the other cases, at each support \
+            size, and compared with its own labels (Dice, IoU, HD95 and ASSD in mm). Prints a table \
+            of per-case results and of mean +- sample standard deviation per support size and label, \
+            or one JSON object with --json. Distances of a label missed entirely (or found where there \
+            is none) are infinite: printed as inf (null in JSON) and left out of means.
+            """)
+
+    @Option(name: .customLong("case"), help: "A labelled case as IMAGE:LABELS (NIfTI files); give at least two.")
+    var cases: [String] = []
+
+    @Option(help: "Support sizes to validate, comma-separated.")
+    var supportSizes = LocalValidation.standardSupportSizes.map(String.init).joined(separator: ",")
+
+    @Flag(help: "Print one JSON object instead of tables.")
+    var json = false
+
+    @OptionGroup var segmentation: SegmentationArguments
+
+    func run() throws {
+        let options = try segmentation.options()
+        let sizes = try SegmentationArguments.numbers(supportSizes, "--support-sizes")
+        guard cases.count >= 2 else {
+            throw UVSegError.invalidArgument("leave-one-out validation needs at least two --case IMAGE:LABELS")
+        }
+        for pair in cases { try VolumeFiles.requireExistingPair(pair, role: "case") }
+        let volumes = try cases.map { pair throws(UVSegError) in try VolumeFiles.labelledVolume(pair, role: "case") }
+        let validation = LocalValidation(
+            model: try ModelLoading.model(weights: segmentation.weights), options: options, supportSizes: sizes)
+        try validation.check(cases: volumes)
+
+        let bar = ProgressBar(quiet: segmentation.quiet)
+        let report = try validation.run(cases: volumes, progress: bar.reporter)
+        bar.finish()
+        print(json ? Self.json(report, cases: cases) : Self.table(report))
+    }
+
+    /// `{"cases": [{"case": 1, "files": …, "support_size": …, "support_cases": […], "metrics": <as
+    /// uvseg evaluate --json>}, …], "summary": [{"support_size": …, "label": …, "dice": {"mean": …,
+    /// "sd": …, "n": …}, …}, …]}`; cases are numbered from 1 in the order given.
+    static func json(_ report: ValidationReport, cases: [String]) -> String {
+        let caseEntries = report.cases.map { result in
+            "{\"case\": \(result.caseIndex + 1), \"files\": \(quoted(cases[result.caseIndex])), "
+                + "\"support_size\": \(result.supportSize), "
+                + "\"support_cases\": [\(result.supportCases.map { String($0 + 1) }.joined(separator: ", "))], "
+                + "\"metrics\": \(EvaluateCommand.json(result.evaluation))}"
+        }
+        let summaries = report.summaries.map { summary in
+            let metrics = [
+                ("dice", summary.dice), ("iou", summary.iou), ("hd95_mm", summary.hausdorff95Millimetres),
+                ("assd_mm", summary.averageSurfaceDistanceMillimetres),
+            ].map { name, value in
+                "\"\(name)\": {\"mean\": \(number(value.mean)), \"sd\": \(number(value.standardDeviation)), "
+                    + "\"n\": \(value.finiteCount)}"
+            }
+            return "{\"support_size\": \(summary.supportSize), \"label\": \(summary.label), "
+                + "\"cases\": \(summary.dice.count), " + metrics.joined(separator: ", ") + "}"
+        }
+        return "{\"cases\": [\(caseEntries.joined(separator: ", "))], \"summary\": [\(summaries.joined(separator: ", "))]}"
+    }
+
+    /// Per-case rows, then mean +- sd per support size and label.
+    static func table(_ report: ValidationReport) -> String {
+        var lines = [row(["support", "case", "label", "Dice", "IoU", "HD95 mm", "ASSD mm"], widths: [8, 6, 6, 8, 8, 10, 10])]
+        for result in report.cases {
+            for m in result.evaluation.labels {
+                lines.append(String(
+                    format: "%8d %6d %6d %8.4f %8.4f %10.2f %10.2f", result.supportSize, result.caseIndex + 1, m.label,
+                    m.dice, m.iou, m.hausdorff95Millimetres, m.averageSurfaceDistanceMillimetres))
+            }
+        }
+        lines.append("")
+        let summaryWidths = [8, 6, 6, 18, 18, 18, 18]
+        lines.append(row(["support", "label", "cases", "Dice", "IoU", "HD95 mm", "ASSD mm"], widths: summaryWidths))
+        for summary in report.summaries {
+            let cells = [summary.dice, summary.iou, summary.hausdorff95Millimetres, summary.averageSurfaceDistanceMillimetres]
+                .map { value -> String in
+                    guard let mean = value.mean, let sd = value.standardDeviation else { return "-" }
+                    let spread = String(format: "%.4f +- %.4f", mean, sd)
+                    return value.finiteCount < value.count ? spread + "*" : spread
+                }
+            lines.append(row(
+                ["\(summary.supportSize)", "\(summary.label)", "\(summary.dice.count)"] + cells, widths: summaryWidths))
+        }
+        if report.summaries.contains(where: { $0.hausdorff95Millimetres.finiteCount < $0.hausdorff95Millimetres.count }) {
+            lines.append("* some cases had no finite distance (a label missed or found where there is none); left out")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// Cells right-aligned in columns of the given widths, one space apart.
+    private static func row(_ cells: [String], widths: [Int]) -> String {
+        zip(cells, widths).map { String(repeating: " ", count: max(0, $1 - $0.count)) + $0 }.joined(separator: " ")
+    }
+
+    private static func number(_ value: Double?) -> String {
+        guard let value, value.isFinite else { return "null" }
+        return "\(value)"
+    }
+
+    private static func quoted(_ text: String) -> String {
+        let data = (try? JSONEncoder().encode(text)) ?? Data("\"\"".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+}

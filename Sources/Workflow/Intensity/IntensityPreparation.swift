@@ -1,0 +1,66 @@
+import Diagnostics
+
+/// How a volume's intensities are brought to the [0, 1] range the network was trained on.
+///
+/// Every method first treats NaN and infinite voxels as 0 (scanners and converters write them for
+/// "no data"), then clips and rescales the volume as a whole, so relative contrast between slices
+/// is kept. A volume with one value throughout becomes all zeros.
+public enum IntensityPreparation: Sendable, Equatable {
+    /// Clip to the `lower` and `upper` percentiles of the volume's voxels (0...100, linear
+    /// interpolation between order statistics as numpy's default), then rescale min-max to [0, 1].
+    /// Robust to the few extreme voxels MR volumes often hold.
+    case percentiles(lower: Double, upper: Double)
+    /// A CT window: clip to `level - width / 2 ... level + width / 2` (Hounsfield units) and rescale
+    /// that range to [0, 1].
+    case window(level: Double, width: Double)
+
+    /// Clip to the 0.5th and 99.5th percentiles, then min-max.
+    public static let standard = IntensityPreparation.percentiles(lower: 0.5, upper: 99.5)
+
+    /// Throws `.invalidArgument` for percentiles outside 0...100 or not increasing, and for a
+    /// window whose width is not positive or whose numbers are not finite.
+    public func validate() throws(UVSegError) {
+        switch self {
+        case let .percentiles(lower, upper):
+            guard lower.isFinite, upper.isFinite, lower >= 0, upper <= 100, lower < upper else {
+                throw .invalidArgument(
+                    "intensity percentiles must satisfy 0 <= lower < upper <= 100, got \(lower) and \(upper)")
+            }
+        case let .window(level, width):
+            guard level.isFinite, width.isFinite, width > 0 else {
+                throw .invalidArgument(
+                    "a CT window needs a finite level and a positive width, got level \(level), width \(width)")
+            }
+        }
+    }
+
+    /// The voxels mapped to [0, 1] (same count and order).
+    public func prepare(_ voxels: [Float]) -> [Float] {
+        let finite = voxels.map { $0.isFinite ? $0 : 0 }
+        let (low, high) = clipRange(of: finite)
+        guard high > low else { return [Float](repeating: 0, count: finite.count) }
+        let scale = 1 / (high - low)
+        return finite.map { (min(max(Double($0), low), high) - low) * scale }.map(Float.init)
+    }
+
+    private func clipRange(of voxels: [Float]) -> (Double, Double) {
+        switch self {
+        case let .percentiles(lower, upper):
+            let sorted = voxels.sorted()
+            return (Self.percentile(lower, ofSorted: sorted), Self.percentile(upper, ofSorted: sorted))
+        case let .window(level, width):
+            return (level - width / 2, level + width / 2)
+        }
+    }
+
+    /// The `p`-th percentile (0...100) of sorted values, interpolating linearly between neighbours.
+    static func percentile(_ p: Double, ofSorted values: [Float]) -> Double {
+        guard let first = values.first else { return 0 }
+        guard values.count > 1 else { return Double(first) }
+        let position = p / 100 * Double(values.count - 1)
+        let below = Int(position.rounded(.down))
+        let above = min(below + 1, values.count - 1)
+        let weight = position - Double(below)
+        return Double(values[below]) * (1 - weight) + Double(values[above]) * weight
+    }
+}

@@ -1,0 +1,49 @@
+import Diagnostics
+import Network
+
+/// The UniverSeg network as the workflow's model, at the input size its checkpoint declares.
+public struct UniverSegModel: InContextModel {
+    /// The checkpoint metadata key that declares the square input size a model was trained at.
+    public static let inputSizeKey = "uvseg.input_size"
+    /// The input size of checkpoints that declare none (the published model's).
+    public static let standardInputSize = 128
+
+    public let network: UniverSegNetwork
+    public let inputSize: Int
+
+    /// The network of `checkpoint`, at the input size it declares (`inputSizeKey`), else
+    /// `standardInputSize`. Throws the network's errors, and `.badFormat` for a declared size that
+    /// `init(network:inputSize:)` would refuse.
+    public init(checkpoint: Checkpoint) throws(UVSegError) {
+        let network = try UniverSegNetwork(checkpoint: checkpoint)
+        guard let declared = checkpoint.metadata[Self.inputSizeKey] else {
+            try self.init(network: network, inputSize: Self.standardInputSize)
+            return
+        }
+        do {
+            try self.init(network: network, inputSize: Int(declared) ?? 0)
+        } catch {
+            throw .badFormat("the checkpoint declares \(Self.inputSizeKey) = \"\(declared)\": \(error.message)")
+        }
+    }
+
+    /// `network` at `inputSize`; throws `.invalidArgument` unless the size is from 1 to
+    /// `VolumeSegmenter.largestInputSize` and a multiple of the network's `sizeMultiple`.
+    public init(network: UniverSegNetwork, inputSize: Int) throws(UVSegError) {
+        guard (1...VolumeSegmenter.largestInputSize).contains(inputSize), inputSize % network.sizeMultiple == 0 else {
+            throw .invalidArgument(
+                "the input size must be a whole number from 1 to \(VolumeSegmenter.largestInputSize) and a multiple "
+                    + "of \(network.sizeMultiple) for this network, got \(inputSize)")
+        }
+        self.network = network
+        self.inputSize = inputSize
+    }
+
+    public func logits(
+        queries: [Float], queryCount: Int, supportImages: [Float], supportLabels: [Float], supportCount: Int
+    ) throws(UVSegError) -> [Float] {
+        try network.predict(
+            queries: queries, supportImages: supportImages, supportLabels: supportLabels,
+            queryCount: queryCount, supportCount: supportCount, height: inputSize, width: inputSize)
+    }
+}

@@ -1,0 +1,71 @@
+/// Where a native slice goes inside the square image the network takes, and how to get back.
+///
+/// The slice is scaled by one factor in both directions, so that its longer physical side (pixel
+/// count times pixel spacing) spans the whole canvas, and centred; the rest of the canvas is padded
+/// with 0. Keeping the physical aspect ratio means anatomy is not stretched differently in
+/// differently shaped or anisotropic volumes, so support and query slices look alike. Images are
+/// resized with `ResamplingWeights(linearFrom:to:)` (PIL's bilinear, as the published examples
+/// were), label maps with nearest neighbour, and probabilities come back bilinearly from the
+/// content area before they are thresholded.
+struct ModelCanvas: Equatable {
+    /// The canvas side in pixels (the network's input size).
+    let side: Int
+    /// The native slice size in pixels.
+    let nativeWidth: Int
+    let nativeHeight: Int
+    /// The slice's content area inside the canvas.
+    let contentWidth: Int
+    let contentHeight: Int
+    let contentColumn: Int
+    let contentRow: Int
+
+    /// The canvas for slices of `width` x `height` pixels whose pixels measure `columnSpacing` x
+    /// `rowSpacing` mm (positive). Each content side is at least one pixel.
+    init(side: Int, width: Int, height: Int, columnSpacing: Double, rowSpacing: Double) {
+        let physicalWidth = Double(width) * columnSpacing
+        let physicalHeight = Double(height) * rowSpacing
+        let pixelsPerMillimetre = Double(side) / max(physicalWidth, physicalHeight)
+        func contentPixels(_ extent: Double) -> Int {
+            min(max(Int((extent * pixelsPerMillimetre).rounded()), 1), side)
+        }
+        self.side = side
+        nativeWidth = width
+        nativeHeight = height
+        contentWidth = contentPixels(physicalWidth)
+        contentHeight = contentPixels(physicalHeight)
+        contentColumn = (side - contentWidth) / 2
+        contentRow = (side - contentHeight) / 2
+    }
+
+    /// An image slice on the canvas: resized bilinearly, padded with 0.
+    func place(image slice: SliceImage) -> SliceImage {
+        pad(slice.resized(toWidth: contentWidth, height: contentHeight, filter: ResamplingWeights.init(linearFrom:to:)))
+    }
+
+    /// A label slice on the canvas: resized by nearest neighbour, padded with background (0).
+    func place(labels slice: SliceImage) -> SliceImage {
+        pad(slice.resized(toWidth: contentWidth, height: contentHeight, filter: ResamplingWeights.init(nearestFrom:to:)))
+    }
+
+    /// A canvas-sized map (probabilities) brought back to the native slice: the content area,
+    /// resized bilinearly to the native size.
+    func native(from canvas: SliceImage) -> SliceImage {
+        var content = SliceImage(width: contentWidth, height: contentHeight, repeating: 0)
+        for row in 0..<contentHeight {
+            let source = (contentRow + row) * side + contentColumn
+            content.pixels.replaceSubrange(
+                row * contentWidth..<(row + 1) * contentWidth, with: canvas.pixels[source..<source + contentWidth])
+        }
+        return content.resized(toWidth: nativeWidth, height: nativeHeight, filter: ResamplingWeights.init(linearFrom:to:))
+    }
+
+    private func pad(_ content: SliceImage) -> SliceImage {
+        var canvas = SliceImage(width: side, height: side, repeating: 0)
+        for row in 0..<contentHeight {
+            let target = (contentRow + row) * side + contentColumn
+            canvas.pixels.replaceSubrange(
+                target..<target + contentWidth, with: content.pixels[row * contentWidth..<(row + 1) * contentWidth])
+        }
+        return canvas
+    }
+}

@@ -1,0 +1,56 @@
+import Diagnostics
+
+/// The settings of a volume segmentation; the defaults suit a first try.
+public struct SegmentationOptions: Sendable, Equatable {
+    /// The planes to segment along. Several planes are each segmented on their own and their
+    /// probabilities averaged on the query's grid, which gives the 2-D network 3-D consistency.
+    public var planes: [AnatomicalPlane] = [.axial]
+    /// The most support slices per support set (the published model was trained with up to 64).
+    public var supportSize: Int = 64
+    /// How support slices are chosen for each query slice.
+    public var strategy: SupportStrategy = .position
+    /// The largest share of a support set made of slices without the label, in 0..<1.
+    public var maxEmptyShare: Double = 0.25
+    /// How many support sets (drawn with different seeds) each slice is segmented with; their
+    /// probabilities are averaged.
+    public var ensembleSize: Int = 1
+    /// Also segment each slice mirrored left to right (query and support alike) and average the
+    /// probabilities of both.
+    public var flipAugmentation: Bool = false
+    /// The labels to segment, each as its own binary problem; nil: every label the support holds.
+    public var labels: [Int32]? = nil
+    /// Keep only the largest connected component of each label in the label map.
+    public var keepLargestComponent: Bool = false
+    /// Fill holes enclosed by one label in the label map.
+    public var fillHoles: Bool = false
+    /// Seeds every random choice, so a run can be repeated exactly.
+    public var seed: UInt64 = 0
+    /// How query and support intensities are brought to [0, 1].
+    public var intensity: IntensityPreparation = .standard
+
+    /// The most labels one run segments when the caller does not list them.
+    public static let maximumLabelCount = 255
+
+    public init() {}
+
+    /// Throws `.invalidArgument` naming the first setting out of range.
+    public func validate() throws(UVSegError) {
+        guard !planes.isEmpty else { throw .invalidArgument("at least one plane to segment along is needed") }
+        guard supportSize >= 1 else {
+            throw .invalidArgument("the support size must be at least 1, got \(supportSize)")
+        }
+        guard maxEmptyShare >= 0, maxEmptyShare < 1 else {
+            throw .invalidArgument("the share of empty support slices must be in [0, 1), got \(maxEmptyShare)")
+        }
+        guard ensembleSize >= 1 else {
+            throw .invalidArgument("the ensemble size must be at least 1, got \(ensembleSize)")
+        }
+        if let labels {
+            guard !labels.isEmpty else { throw .invalidArgument("the list of labels to segment is empty") }
+            for label in labels where !(1...LabelMap.largestLabel).contains(label) {
+                throw .invalidArgument("a label to segment must be from 1 to \(LabelMap.largestLabel), got \(label)")
+            }
+        }
+        try intensity.validate()
+    }
+}

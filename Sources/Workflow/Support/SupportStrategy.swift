@@ -1,0 +1,13 @@
+/// How support slices are chosen from the labelled volumes for each query slice.
+public enum SupportStrategy: String, Sendable, CaseIterable, Codable {
+    /// Slices at the query slice's relative position along the plane's normal (0 at the first
+    /// slice, 1 at the last) in each labelled volume, nearest first: anatomy at the same height
+    /// looks alike across patients scanned over a similar field of view.
+    case position
+    /// Slices drawn at random from a generator seeded by the options' seed (and the ensemble
+    /// member), the same set for every query slice of a volume.
+    case random
+    /// Slices whose prepared image is closest to the query slice's (smallest mean squared
+    /// difference on the network's input grid), most similar first.
+    case similar
+}

@@ -1,0 +1,65 @@
+import Diagnostics
+import Testing
+@testable import Workflow
+
+@Suite struct LocalValidationTests {
+    @Test func leaveOneOutHoldsOutEachCaseOnce() {
+        let folds = LocalValidation.folds(count: 4)
+        #expect(folds.map(\.heldOut) == [0, 1, 2, 3])
+        for fold in folds {
+            #expect(fold.support == (0..<4).filter { $0 != fold.heldOut })
+        }
+    }
+
+    @Test func everyCaseIsSegmentedAtEverySupportSize() throws {
+        // Three cases of different shapes; the sharp identity model segments each exactly.
+        let cases = try [[8, 8, 6], [7, 8, 6], [8, 6, 6]].map { size in
+            try Phantom.ellipsoid(size: size, spacing: [1, 1, 2]).labelledVolume(.lps)
+        }
+        let model = IdentityModel.sharp(inputSize: 16)
+        var options = SegmentationOptions()
+        options.strategy = .random
+        var lastFraction = 0.0
+        let report = try LocalValidation(model: model, options: options, supportSizes: [2, 5]).run(
+            cases: cases,
+            progress: ProgressReporter { fraction, _ in
+                lastFraction = fraction
+                return .proceed
+            })
+        #expect(report.cases.map(\.caseIndex) == [0, 1, 2, 0, 1, 2])
+        #expect(report.cases.map(\.supportSize) == [2, 2, 2, 5, 5, 5])
+        #expect(report.cases.map(\.supportCases) == [[1, 2], [0, 2], [0, 1], [1, 2], [0, 2], [0, 1]])
+        #expect(Set(model.supportCounts) == [2, 5])
+        #expect(report.cases.allSatisfy { $0.evaluation.labels.map(\.dice) == [1] })
+        #expect(report.summaries.map(\.supportSize) == [2, 5])
+        #expect(report.summaries.allSatisfy { $0.dice.mean == 1 && $0.dice.standardDeviation == 0 && $0.dice.count == 3 })
+        #expect(lastFraction == 1)
+    }
+
+    @Test func summaryUsesSampleDeviationOfFiniteValues() {
+        let summary = MetricSummary([1, 2, 3, 4, .infinity])
+        #expect(summary.mean == 2.5)
+        #expect(abs((summary.standardDeviation ?? 0) - 1.2909944487358056) < 1e-12)
+        #expect(summary.finiteCount == 4 && summary.count == 5)
+        #expect(MetricSummary([.infinity]).mean == nil)
+    }
+
+    @Test func problemsAreFoundBeforeAnyCaseIsSegmented() throws {
+        let phantom = Phantom.ellipsoid(size: [6, 6, 6], spacing: [1, 1, 1])
+        let one = try phantom.labelledVolume(.ras)
+        // A second case whose only label is 2: held out, no other case shows label 2.
+        let other = try Phantom(rasSize: [6, 6, 6], rasSpacing: [1, 1, 1]) { r, _, _ in r < 3 ? 2 : 0 }
+            .labelledVolume(.ras)
+        let model = IdentityModel(inputSize: 8)
+        let validation = LocalValidation(model: model, options: SegmentationOptions(), supportSizes: [4])
+        #expect(throws: UVSegError.self) { try validation.run(cases: [one]) }
+        #expect(throws: UVSegError.self) { try validation.run(cases: [one, one, other]) }
+        #expect(throws: UVSegError.self) {
+            try LocalValidation(model: model, options: SegmentationOptions(), supportSizes: [0]).run(cases: [one, one])
+        }
+        #expect(throws: UVSegError.self) {
+            try LocalValidation(model: model, options: SegmentationOptions(), supportSizes: []).run(cases: [one, one])
+        }
+        #expect(model.calls == 0)
+    }
+}
