@@ -8,9 +8,18 @@ SWIFT_FLAGS := -c release -Xswiftc -enable-testing
 BUILD_DIR := .build/release
 CC ?= cc
 C_FLAGS := -std=c11 -Wall -Wextra -Werror -Iinclude
-C_LINK := -L$(BUILD_DIR) -luvseg -Wl,-rpath,$(abspath $(BUILD_DIR))
+C_LINK := -L$(BUILD_DIR) -luvseg -Wl,-rpath,$(abspath $(BUILD_DIR)) -lm -lpthread
+CXX_FLAGS := -std=c++17 -Wall -Wextra -Werror -Iinclude
+# make install PREFIX=...: where the library, headers, command, pkg-config and CMake files go.
+PREFIX ?= /usr/local
+# The Python packages under test are pip-installed here and put first on the import path.
+PYTHON_SITE := $(BUILD_DIR)/python-site
+PYTHON_TEST_ENV := UVSEG_LIBRARY=$(abspath $(BUILD_DIR))/libuvseg.so PYTHONPATH=$(abspath $(PYTHON_SITE))
+# Small weights that make the examples quick in tests (their segmentations are not judged).
+EXAMPLE_WEIGHTS := Tests/NetworkTests/Fixtures/uneven/weights.safetensors
 
-.PHONY: deps build test demo swift-test c-test python-test abi-check
+.PHONY: deps build test demo swift-test c-test python-test abi-check cpp-test python-packages \
+	examples-test install install-check napari-test
 
 deps:
 	tools/install-deps.sh
@@ -19,7 +28,8 @@ build: deps
 	swift build $(SWIFT_FLAGS) --build-tests
 
 test: build
-	$(MAKE) --no-print-directory swift-test c-test python-test abi-check
+	$(MAKE) --no-print-directory swift-test c-test cpp-test python-test examples-test install-check \
+		napari-test abi-check
 
 swift-test:
 	swift test $(SWIFT_FLAGS) --skip-build
@@ -28,8 +38,41 @@ c-test:
 	$(CC) $(C_FLAGS) Tests/c/contract_test.c $(C_LINK) -o $(BUILD_DIR)/contract_test
 	$(BUILD_DIR)/contract_test Tests/NetworkTests/Fixtures
 
-python-test:
+python-test: python-packages
 	UVSEG_BUILD_DIR=$(abspath $(BUILD_DIR)) python3 -m pytest -q Tests/python
+	$(PYTHON_TEST_ENV) python3 -m pytest -q -p no:napari bindings/python/tests
 
 abi-check:
 	tools/check-abi.sh include/uvseg.h $(BUILD_DIR)/libuvseg.so
+
+cpp-test:
+	$(CXX) $(CXX_FLAGS) Tests/cpp/wrapper_test.cpp $(C_LINK) -o $(BUILD_DIR)/wrapper_test
+	$(BUILD_DIR)/wrapper_test Tests/NetworkTests/Fixtures examples/data
+
+# The Python package (and the napari plug-in) installed as pip installs them, without touching
+# the machine's site-packages.
+python-packages:
+	python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore --no-deps \
+		--no-build-isolation --upgrade --target $(PYTHON_SITE) ./bindings/python ./bindings/napari
+
+examples-test: python-packages
+	mkdir -p $(BUILD_DIR)/examples
+	for source in examples/c/*.c; do $(CC) $(C_FLAGS) $$source $(C_LINK) \
+		-o $(BUILD_DIR)/examples/c_$$(basename $$source .c) || exit 1; done
+	for source in examples/cpp/*.cpp; do $(CXX) $(CXX_FLAGS) $$source $(C_LINK) \
+		-o $(BUILD_DIR)/examples/cpp_$$(basename $$source .cpp) || exit 1; done
+	$(PYTHON_TEST_ENV) tools/run-examples.sh $(BUILD_DIR)/examples $(EXAMPLE_WEIGHTS)
+
+# Installs like a C library: PREFIX/lib/libuvseg.so, PREFIX/include/uvseg.h{,pp}, PREFIX/bin/uvseg,
+# PREFIX/lib/pkgconfig/uvseg.pc, PREFIX/lib/cmake/uvseg/ (DESTDIR=... stages the files elsewhere).
+install: build
+	tools/install.sh $(BUILD_DIR) $(PREFIX)
+
+install-check:
+	tools/check-install.sh $(BUILD_DIR) $(EXAMPLE_WEIGHTS)
+
+# The plug-in's test opens napari windows in a virtual X server (Xvfb, from tools/install-deps.sh).
+napari-test: python-packages
+	python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore \
+		-r bindings/napari/requirements-test.txt
+	$(PYTHON_TEST_ENV) xvfb-run -a -s "-screen 0 1280x1024x24" python3 -m pytest -q bindings/napari/tests

@@ -1,6 +1,9 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// The default model, built into the library (Sources/CDefaultModel/DefaultModel.c).
+let defaultModelFile = "\(Context.packageDirectory)/models/uvseg-default.safetensors"
+
 // Only the uvs_ functions of the C contract leave libuvseg.so; Swift symbols stay internal to it.
 let exportList = "\(Context.packageDirectory)/Sources/UVSeg/exports.map"
 
@@ -22,9 +25,12 @@ let package = Package(
             name: "CNIfTI",
             linkerSettings: [.linkedLibrary("nifti2"), .linkedLibrary("znz"), .linkedLibrary("z")]),
         .target(name: "COpenBLAS", linkerSettings: [.linkedLibrary("openblas")]),
+        .target(
+            name: "CDefaultModel",
+            cSettings: [.define("UVSEG_DEFAULT_MODEL_FILE", to: "\"\(defaultModelFile)\"")]),
         .target(name: "NIfTI", dependencies: ["CNIfTI", "Diagnostics"]),
         .target(name: "Network", dependencies: ["COpenBLAS", "Diagnostics"]),
-        .target(name: "Workflow", dependencies: ["NIfTI", "Network", "Diagnostics"]),
+        .target(name: "Workflow", dependencies: ["NIfTI", "Network", "Diagnostics", "CDefaultModel"]),
         .target(
             name: "UVSeg",
             dependencies: ["Workflow", "NIfTI", "Network", "Diagnostics"],

@@ -125,6 +125,16 @@ typedef struct uvs_model uvs_model;
  */
 uvs_status uvs_model_load(const char *path, uvs_model **out_model);
 
+/*
+ * Loads the default model built into the library: a small network of the same architecture that
+ * the uvseg project trained on generated tasks only (models/MODEL_CARD.md in the source tree says
+ * how, and how well it does). It needs no file and works out of the box, and is far weaker than
+ * the published UniverSeg weights: use those for real work. Not for clinical use.
+ * On success *out_model receives a new model the caller frees with uvs_model_free().
+ * Errors: UVS_ERROR_INVALID_ARGUMENT (NULL out_model), UVS_ERROR_OUT_OF_MEMORY.
+ */
+uvs_status uvs_model_load_default(uvs_model **out_model);
+
 /* Frees a model. NULL is allowed and does nothing. No call may be using the model. */
 void uvs_model_free(uvs_model *model);
 
@@ -250,9 +260,9 @@ uvs_status uvs_options_set_percentiles(uvs_options *options, double lower, doubl
 uvs_status uvs_options_set_ct_window(uvs_options *options, double level, double width);
 
 /*
- * The square size slices are scaled to for the network, 1 to 1024 and a multiple of
- * uvs_model_size_multiple() [128, the published model's]. Set it for a model trained at another
- * size (a checkpoint's "uvseg.input_size" metadata says which; the model handle does not keep it).
+ * The square size slices are scaled to for the network: 1 to 1024 and a multiple of
+ * uvs_model_size_multiple(), or 0 [the default] for the model's own size: the one its checkpoint
+ * declares in the safetensors metadata "uvseg.input_size", else 128 (the published model's).
  */
 uvs_status uvs_options_set_input_size(uvs_options *options, int32_t size);
 

@@ -1,5 +1,5 @@
 import Diagnostics
-import Network
+import Workflow
 
 @_cdecl("uvs_model_load")
 public func uvs_model_load(
@@ -8,19 +8,19 @@ public func uvs_model_load(
     callBoundary { () throws(UVSegError) in
         let path = try requiredString(path, "path")
         let out = try required(outModel, "out_model")
-        out.pointee = Handle.retain(try UniverSegNetwork(contentsOf: path))
+        out.pointee = Handle.retain(ModelObject(try UniverSegModel(contentsOf: path)))
     }
 }
 
 @_cdecl("uvs_model_free")
 public func uvs_model_free(_ model: OpaquePointer?) {
-    Handle.release(model, as: UniverSegNetwork.self)
+    Handle.release(model, as: ModelObject.self)
 }
 
 @_cdecl("uvs_model_size_multiple")
 public func uvs_model_size_multiple(_ model: OpaquePointer?) -> Int32 {
     guard let model else { return 0 }
-    return Int32(clamping: Handle.object(model, as: UniverSegNetwork.self).sizeMultiple)
+    return Int32(clamping: Handle.object(model, as: ModelObject.self).model.network.sizeMultiple)
 }
 
 @_cdecl("uvs_predict")
@@ -33,7 +33,7 @@ public func uvs_predict(
     _ outLogits: UnsafeMutablePointer<Float>?
 ) -> Int32 {
     callBoundary { () throws(UVSegError) in
-        let network = Handle.object(try required(model, "model"), as: UniverSegNetwork.self)
+        let network = Handle.object(try required(model, "model"), as: ModelObject.self).model.network
         let queryCount = try count(nQuery, "n_query")
         let supportCount = try count(nSupport, "n_support")
         let rows = try count(height, "height")
@@ -46,5 +46,13 @@ public func uvs_predict(
             supportLabels: UnsafeBufferPointer(start: try required(supportLabels, "support_labels"), count: supportValues),
             queryCount: queryCount, supportCount: supportCount, height: rows, width: columns,
             into: UnsafeMutableBufferPointer(start: try required(outLogits, "out_logits"), count: queryValues))
+    }
+}
+
+@_cdecl("uvs_model_load_default")
+public func uvs_model_load_default(_ outModel: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {
+    callBoundary { () throws(UVSegError) in
+        let out = try required(outModel, "out_model")
+        out.pointee = Handle.retain(ModelObject(try UniverSegModel.builtInDefault()))
     }
 }

@@ -6,8 +6,9 @@ final class Options {
     var progress: (callback: ProgressFunction, userData: UnsafeMutableRawPointer?)?
     /// Volume segmentation and validation settings (SegmentationOptionFunctions.swift).
     var segmentation = SegmentationOptions()
-    /// The square input size slices are scaled to for the network.
-    var inputSize = UniverSegModel.standardInputSize
+    /// The square input size slices are scaled to for the network; nil: the size the model's
+    /// checkpoint declares.
+    var inputSize: Int?
     /// Worker threads asked for; kept for the engine's threading, which computes on the calling
     /// thread for now.
     var threads = 1

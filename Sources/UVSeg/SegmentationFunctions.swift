@@ -12,7 +12,7 @@ public func uvs_segment_volume(
     _ nSupport: Int32, _ options: OpaquePointer?, _ outResult: UnsafeMutablePointer<OpaquePointer?>?
 ) -> Int32 {
     callBoundary { () throws(UVSegError) in
-        let network = Handle.object(try required(model, "model"), as: UniverSegNetwork.self)
+        let loaded = Handle.object(try required(model, "model"), as: ModelObject.self).model
         let queryVolume = try volume(query, "query")
         let supportCount = try count(nSupport, "n_support")
         let images = try required(supportImages, "support_images")
@@ -29,8 +29,10 @@ public func uvs_segment_volume(
                 throw UVSegError(error.kind, "support pair \(index): \(error.message)")
             }
         }
-        let segmenter = VolumeSegmenter(
-            model: try UniverSegModel(network: network, inputSize: settings.inputSize), options: settings.segmentation)
+        let model = try settings.inputSize.map { size throws(UVSegError) in
+            try UniverSegModel(network: loaded.network, inputSize: size)
+        }
+        let segmenter = VolumeSegmenter(model: model ?? loaded, options: settings.segmentation)
         let result = try segmenter.segment(query: queryVolume, support: support, progress: settings.progressReporter)
         out.pointee = Handle.retain(SegmentationObject(result, query: queryVolume))
     }

@@ -104,10 +104,10 @@ public func uvs_options_set_ct_window(_ options: OpaquePointer?, _ level: Double
 public func uvs_options_set_input_size(_ options: OpaquePointer?, _ size: Int32) -> Int32 {
     callBoundary { () throws(UVSegError) in
         let object = Handle.object(try required(options, "options"), as: Options.self)
-        guard (1...Int32(VolumeSegmenter.largestInputSize)).contains(size) else {
-            throw .invalidArgument("input_size must be from 1 to \(VolumeSegmenter.largestInputSize), got \(size)")
+        guard (0...Int32(VolumeSegmenter.largestInputSize)).contains(size) else {
+            throw .invalidArgument("input_size must be from 0 to \(VolumeSegmenter.largestInputSize), got \(size)")
         }
-        object.inputSize = Int(size)
+        object.inputSize = size == 0 ? nil : Int(size)
     }
 }
 

@@ -8,10 +8,8 @@ enum ModelLoading {
     static func model(weights: String?) throws(UVSegError) -> UniverSegModel {
         if let weights {
             try VolumeFiles.requireExisting(weights, role: "weights")
-            return try UniverSegModel(checkpoint: Checkpoint.load(contentsOf: weights))
+            return try UniverSegModel(contentsOf: weights)
         }
-        // DEFAULT MODEL: the library's built-in default model is looked up here (the lead's
-        // `DefaultModel.checkpoint()` or similar); until it exists, --weights is required.
-        throw .invalidArgument("this build has no built-in default model yet; give a checkpoint with --weights FILE")
+        return try UniverSegModel.builtInDefault()
     }
 }

@@ -156,7 +156,7 @@ static void check_prediction(const char *fixtures) {
                    UVS_ERROR_INVALID_ARGUMENT, "n_support", "negative support count");
     if (multiple > 1)
         expect_failure(uvs_predict(from_pt, queries, 1, images, labels, 1, size + 1, size, batch),
-                       UVS_ERROR_INVALID_ARGUMENT, "divisible", "height not a multiple");
+                       UVS_ERROR_INVALID_ARGUMENT, "multiple of", "height not a multiple");
     expect_failure(uvs_predict(from_pt, queries, 1, images, labels, 1, size, size, NULL),
                    UVS_ERROR_INVALID_ARGUMENT, "out_logits", "NULL output");
     expect_failure(uvs_predict(from_pt, queries, 2147483647, images, labels, 2147483647, 2147483647 & ~(multiple - 1),

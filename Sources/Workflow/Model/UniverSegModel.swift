@@ -2,7 +2,7 @@ import Diagnostics
 import Network
 
 /// The UniverSeg network as the workflow's model, at the input size its checkpoint declares.
-public struct UniverSegModel: InContextModel {
+public struct UniverSegModel: InContextModel, Sendable {
     /// The checkpoint metadata key that declares the square input size a model was trained at.
     public static let inputSizeKey = "uvseg.input_size"
     /// The input size of checkpoints that declare none (the published model's).
