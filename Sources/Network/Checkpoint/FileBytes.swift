@@ -1,0 +1,59 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Diagnostics
+
+/// Whole-file reads with the size checked before anything is allocated.
+enum FileBytes {
+    /// The bytes of the regular file at `path`; `what` names the file's role in messages.
+    static func load(path: String, what: String, maximumSize: Int) throws(UVSegError) -> [UInt8] {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw .io("cannot open \(what) file '\(path)': \(systemError())")
+        }
+        defer { close(descriptor) }
+
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else {
+            throw .io("cannot inspect \(what) file '\(path)': \(systemError())")
+        }
+        guard status.st_mode & S_IFMT == S_IFREG else {
+            throw .io("\(what) path '\(path)' is not a regular file")
+        }
+        let size = Int(status.st_size)
+        guard size > 0 else {
+            throw .badFormat("\(what) file '\(path)' is empty")
+        }
+        guard size <= maximumSize else {
+            throw .badFormat("\(what) file '\(path)' is \(size) bytes, more than the \(maximumSize) bytes uvseg accepts")
+        }
+
+        var bytes = [UInt8](repeating: 0, count: size)
+        var done = 0
+        var failure: String?
+        bytes.withUnsafeMutableBytes { buffer in
+            while done < size, let base = buffer.baseAddress {
+                let count = read(descriptor, base + done, size - done)
+                if count > 0 {
+                    done += count
+                } else if count == 0 {
+                    failure = "the file ended after \(done) of \(size) bytes"
+                    return
+                } else if errno != EINTR {
+                    failure = systemError()
+                    return
+                }
+            }
+        }
+        if let failure {
+            throw .io("cannot read \(what) file '\(path)': \(failure)")
+        }
+        return bytes
+    }
+
+    private static func systemError() -> String {
+        String(cString: strerror(errno))
+    }
+}

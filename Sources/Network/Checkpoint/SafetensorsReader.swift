@@ -1,0 +1,93 @@
+import Diagnostics
+
+/// Reads the safetensors format: an 8-byte little-endian header length N, N bytes of JSON
+/// (`name: {"dtype", "shape", "data_offsets": [begin, end]}` plus an optional `__metadata__` map of
+/// strings), then the tensors' bytes, offsets counted from the end of the header.
+enum SafetensorsReader {
+    /// The header-size limit the safetensors reference implementation sets.
+    static let maximumHeaderLength = 100_000_000
+
+    static func read(_ bytes: [UInt8]) throws(UVSegError) -> Checkpoint {
+        guard bytes.count >= 8 else {
+            throw .badFormat("safetensors file is \(bytes.count) bytes, too short for its header length")
+        }
+        let declaredLength = bytes[0..<8].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        guard declaredLength <= UInt64(maximumHeaderLength), Int(declaredLength) <= bytes.count - 8 else {
+            throw .badFormat(
+                "safetensors header claims \(declaredLength) bytes, but the file has \(bytes.count - 8) after the length field (limit \(maximumHeaderLength))")
+        }
+        let headerEnd = 8 + Int(declaredLength)
+        let header = try JSONParser.parse(Array(bytes[8..<headerEnd]), context: "the safetensors header")
+        guard case .object(let entries) = header else {
+            throw .badFormat("the safetensors header is not a JSON object")
+        }
+
+        var tensors: [String: CheckpointTensor] = [:]
+        var metadata: [String: String] = [:]
+        let dataCount = bytes.count - headerEnd
+        let result = bytes.withUnsafeBytes { file in
+            Result { () throws(UVSegError) in
+                let data = UnsafeRawBufferPointer(rebasing: file[headerEnd...])
+                for (name, entry) in entries {
+                    if name == "__metadata__" {
+                        metadata = try readMetadata(entry)
+                    } else {
+                        tensors[name] = try readTensor(named: name, entry, data: data, dataCount: dataCount)
+                    }
+                }
+            }
+        }
+        try result.get()
+        return Checkpoint(tensors: tensors, metadata: metadata)
+    }
+
+    private static func readMetadata(_ entry: JSONValue) throws(UVSegError) -> [String: String] {
+        guard case .object(let members) = entry else {
+            throw .badFormat("safetensors __metadata__ is not a JSON object")
+        }
+        var metadata: [String: String] = [:]
+        for (key, value) in members {
+            guard case .string(let text) = value else {
+                throw .badFormat("safetensors __metadata__ entry '\(key)' is not a string")
+            }
+            metadata[key] = text
+        }
+        return metadata
+    }
+
+    private static func readTensor(
+        named name: String, _ entry: JSONValue, data: UnsafeRawBufferPointer, dataCount: Int
+    ) throws(UVSegError) -> CheckpointTensor {
+        guard case .object(let fields) = entry,
+              case .string(let dtypeName)? = fields["dtype"],
+              case .array(let shapeValues)? = fields["shape"],
+              case .array(let offsetValues)? = fields["data_offsets"]
+        else {
+            throw .badFormat("safetensors entry for tensor '\(name)' lacks dtype, shape or data_offsets")
+        }
+        guard let dtype = SafetensorsDType(rawValue: dtypeName) else {
+            let readable = SafetensorsDType.allCases.map(\.rawValue).joined(separator: ", ")
+            throw .unsupported("tensor '\(name)' has dtype \(dtypeName); uvseg reads \(readable)")
+        }
+        let shape = shapeValues.compactMap(\.nonNegativeInteger)
+        let offsets = offsetValues.compactMap(\.nonNegativeInteger)
+        guard shape.count == shapeValues.count else {
+            throw .badFormat("tensor '\(name)' has a shape that is not a list of non-negative integers")
+        }
+        guard offsets.count == 2, offsetValues.count == 2, offsets[0] <= offsets[1], offsets[1] <= dataCount else {
+            throw .badFormat("tensor '\(name)' has data_offsets outside the file's \(dataCount) data bytes")
+        }
+        var byteCount = dtype.byteCount
+        for extent in shape {
+            let (product, overflow) = byteCount.multipliedReportingOverflow(by: extent)
+            guard !overflow else { throw .badFormat("tensor '\(name)' has an impossibly large shape \(shape)") }
+            byteCount = product
+        }
+        guard offsets[1] - offsets[0] == byteCount else {
+            throw .badFormat(
+                "tensor '\(name)' of shape \(shape) and dtype \(dtypeName) needs \(byteCount) bytes but data_offsets span \(offsets[1] - offsets[0])")
+        }
+        let values = dtype.decode(UnsafeRawBufferPointer(rebasing: data[offsets[0]..<offsets[1]]))
+        return CheckpointTensor(shape: shape, values: values)
+    }
+}

@@ -1,0 +1,41 @@
+import Diagnostics
+
+/// One cross block's parameters, with the cross convolution split into its target and support
+/// halves: conv(concat(T, U_k), Wc) = conv(T, Wc_T) + conv(U_k, Wc_U).
+struct CrossBlockWeights: Sendable {
+    let widths: BlockWidths
+    /// Wc restricted to the target stream's channels.
+    let crossTarget: ConvolutionKernel
+    /// Wc restricted to a support member's channels.
+    let crossSupport: ConvolutionKernel
+    let crossBias: [Float]
+    let target: ConvolutionKernel
+    let targetBias: [Float]
+    let support: ConvolutionKernel
+    let supportBias: [Float]
+
+    /// The block at `position` of `architecture`, from tensors `architecture` was checked against.
+    init(_ position: BlockPosition, of architecture: UniverSegArchitecture, tensors: [String: CheckpointTensor]) throws(UVSegError) {
+        let names = CrossBlockTensorNames(position)
+        let cross = try ConvolutionKernel(tensors.required(names.crossWeight), name: names.crossWeight)
+        let targetChannels = architecture.inputChannels(position).target
+        widths = architecture.widths(position)
+        crossTarget = cross.selectingInputChannels(0..<targetChannels)
+        crossSupport = cross.selectingInputChannels(targetChannels..<cross.inputChannels)
+        crossBias = try tensors.required(names.crossBias).values
+        target = try ConvolutionKernel(tensors.required(names.targetWeight), name: names.targetWeight)
+        targetBias = try tensors.required(names.targetBias).values
+        support = try ConvolutionKernel(tensors.required(names.supportWeight), name: names.supportWeight)
+        supportBias = try tensors.required(names.supportBias).values
+    }
+}
+
+extension Dictionary where Key == String, Value == CheckpointTensor {
+    /// The tensor named `name`, or `.badFormat` naming it.
+    func required(_ name: String) throws(UVSegError) -> CheckpointTensor {
+        guard let tensor = self[name] else {
+            throw .badFormat("the checkpoint is missing tensor '\(name)'")
+        }
+        return tensor
+    }
+}

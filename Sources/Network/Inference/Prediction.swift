@@ -1,0 +1,84 @@
+import Diagnostics
+
+extension UniverSegNetwork {
+    /// Segments `queryCount` query images with one support set of `supportCount` (image, label)
+    /// pairs, writing one logit map per query (probability = sigmoid(logit)).
+    ///
+    /// Buffers are row-major float32: `queries` and `logits` hold queryCount x height x width
+    /// values, `supportImages` and `supportLabels` supportCount x height x width (size them with
+    /// `PredictionShape`). Images are expected in [0, 1], labels in [0, 1]. `logits` must not
+    /// overlap the inputs. All queries share the support set, and the support set's work in the
+    /// first block is done once for up to 16 of them: segmenting the slices of a volume in one
+    /// call is cheaper than one call per slice.
+    ///
+    /// Throws `.invalidArgument` for a count below 1, a height or width that is not a positive
+    /// multiple of `sizeMultiple`, or a buffer of the wrong length; `.outOfMemory` if the call
+    /// would need more than `workingMemoryLimit` or memory runs out.
+    public func predict(
+        queries: UnsafeBufferPointer<Float>,
+        supportImages: UnsafeBufferPointer<Float>,
+        supportLabels: UnsafeBufferPointer<Float>,
+        queryCount: Int, supportCount: Int, height: Int, width: Int,
+        into logits: UnsafeMutableBufferPointer<Float>
+    ) throws(UVSegError) {
+        let shape = try PredictionShape(queryCount: queryCount, supportCount: supportCount, height: height, width: width)
+        try shape.checkDivisible(by: sizeMultiple, encoderBlockCount: architecture.encoder.count)
+        let queryValues = try Self.checkedBase(queries, "queries", count: shape.queryValueCount, shape: shape)
+        let imageValues = try Self.checkedBase(supportImages, "supportImages", count: shape.supportValueCount, shape: shape)
+        let labelValues = try Self.checkedBase(supportLabels, "supportLabels", count: shape.supportValueCount, shape: shape)
+        let logitValues = try Self.checkedBase(UnsafeBufferPointer(logits), "logits", count: shape.queryValueCount, shape: shape)
+
+        let batchSize = try queriesPerBatch(for: shape)
+        let pass = try ForwardPass(weights: weights, workingMemory: WorkingMemory(architecture: architecture, shape: shape))
+        for batchStart in stride(from: 0, to: queryCount, by: batchSize) {
+            let batch = batchStart..<min(batchStart + batchSize, queryCount)
+            try pass.predict(
+                queries: batch.map { queryValues + $0 * shape.planeSize },
+                supportImages: imageValues, supportLabels: labelValues,
+                logits: batch.map { UnsafeMutablePointer(mutating: logitValues) + $0 * shape.planeSize })
+        }
+    }
+
+    /// `predict` over arrays; returns the queryCount x height x width logits.
+    public func predict(
+        queries: [Float], supportImages: [Float], supportLabels: [Float],
+        queryCount: Int, supportCount: Int, height: Int, width: Int
+    ) throws(UVSegError) -> [Float] {
+        let shape = try PredictionShape(queryCount: queryCount, supportCount: supportCount, height: height, width: width)
+        guard queries.count == shape.queryValueCount else {
+            throw Self.lengthError("queries", count: queries.count, expected: shape.queryValueCount, shape: shape)
+        }
+        var logits = [Float](repeating: 0, count: shape.queryValueCount)
+        let result: Result<Void, UVSegError> = queries.withUnsafeBufferPointer { queries in
+            supportImages.withUnsafeBufferPointer { supportImages in
+                supportLabels.withUnsafeBufferPointer { supportLabels in
+                    logits.withUnsafeMutableBufferPointer { logits in
+                        Result { () throws(UVSegError) in
+                            try predict(
+                                queries: queries, supportImages: supportImages, supportLabels: supportLabels,
+                                queryCount: queryCount, supportCount: supportCount, height: height, width: width,
+                                into: logits)
+                        }
+                    }
+                }
+            }
+        }
+        try result.get()
+        return logits
+    }
+
+    /// The buffer's first element, once its length is checked against `count`.
+    private static func checkedBase(
+        _ buffer: UnsafeBufferPointer<Float>, _ name: String, count: Int, shape: PredictionShape
+    ) throws(UVSegError) -> UnsafePointer<Float> {
+        guard buffer.count == count, let base = buffer.baseAddress else {
+            throw lengthError(name, count: buffer.count, expected: count, shape: shape)
+        }
+        return base
+    }
+
+    private static func lengthError(_ name: String, count: Int, expected: Int, shape: PredictionShape) -> UVSegError {
+        .invalidArgument(
+            "\(name) holds \(count) values, but \(shape.queryCount) queries and \(shape.supportCount) support pairs of \(shape.height) x \(shape.width) pixels need \(expected)")
+    }
+}

@@ -1,0 +1,71 @@
+import Diagnostics
+
+/// The UniverSeg in-context segmentation network, ready to segment.
+///
+/// Given query images and a support set of (image, label) pairs of the same size, it predicts one
+/// logit map per query (probability = sigmoid(logit)). Immutable once made: one network may be used
+/// by many threads at once, and each call uses its own working memory, estimated and checked
+/// against `workingMemoryLimit` before anything is allocated.
+public final class UniverSegNetwork: Sendable {
+    /// The default working-memory limit of one call: 4 GiB.
+    public static let defaultWorkingMemoryLimit = 4 << 30
+    /// At most this many queries of one call share encoder block 0's support work at a time; more
+    /// would save little and hold more memory.
+    static let maximumQueriesSharingSupportWork = 16
+
+    /// The depth and widths, inferred from the checkpoint.
+    public let architecture: UniverSegArchitecture
+    /// The most working memory, in bytes, one prediction call may use.
+    public let workingMemoryLimit: Int
+    let weights: NetworkWeights
+
+    /// A network from a checkpoint's tensors.
+    ///
+    /// Throws `.badFormat` naming the missing, unexpected or mis-shaped tensors if they are not
+    /// those of a UniverSeg network, and `.invalidArgument` for a limit below 1.
+    public init(checkpoint: Checkpoint, workingMemoryLimit: Int = defaultWorkingMemoryLimit) throws(UVSegError) {
+        guard workingMemoryLimit >= 1 else {
+            throw .invalidArgument("the working-memory limit must be at least 1 byte, not \(workingMemoryLimit)")
+        }
+        architecture = try UniverSegArchitecture(inferringFrom: checkpoint.tensors)
+        weights = try NetworkWeights(architecture, tensors: checkpoint.tensors)
+        self.workingMemoryLimit = workingMemoryLimit
+    }
+
+    /// A network from the checkpoint file at `path` (PyTorch `.pt` or safetensors).
+    public convenience init(contentsOf path: String, workingMemoryLimit: Int = defaultWorkingMemoryLimit) throws(UVSegError) {
+        let checkpoint = try Checkpoint.load(contentsOf: path)
+        do {
+            try self.init(checkpoint: checkpoint, workingMemoryLimit: workingMemoryLimit)
+        } catch {
+            throw UVSegError(error.kind, "\(path): \(error.message)")
+        }
+    }
+
+    /// The number image height and width must be multiples of: 2^(L-1) for L encoder blocks.
+    public var sizeMultiple: Int { architecture.sizeMultiple }
+
+    /// The least working memory, in bytes, a call of `shape` needs (one query at a time);
+    /// `Int.max` if it is beyond counting.
+    public func minimumWorkingMemory(for shape: PredictionShape) -> Int {
+        let bytes = WorkingMemory(architecture: architecture, shape: shape).bytes(batchSize: 1).rounded(.up)
+        return bytes < Double(Int.max) ? Int(bytes) : Int.max
+    }
+
+    /// How many queries share encoder block 0's support work at a time: as many as the limit
+    /// allows, up to `maximumQueriesSharingSupportWork`. Throws `.outOfMemory` if not even one fits.
+    func queriesPerBatch(for shape: PredictionShape) throws(UVSegError) -> Int {
+        let memory = WorkingMemory(architecture: architecture, shape: shape)
+        let largest = min(shape.queryCount, Self.maximumQueriesSharingSupportWork)
+        for batchSize in stride(from: largest, through: 1, by: -1) where memory.bytes(batchSize: batchSize) <= Double(workingMemoryLimit) {
+            return batchSize
+        }
+        throw .outOfMemory(
+            "segmenting with \(shape.supportCount) support pairs of \(shape.height) x \(shape.width) pixels needs about \(Self.mebibytes(memory.bytes(batchSize: 1))) of working memory, more than the limit of \(Self.mebibytes(Double(workingMemoryLimit))); use fewer support pairs or smaller images")
+    }
+
+    private static func mebibytes(_ bytes: Double) -> String {
+        let mebibytes = (bytes / Double(1 << 20)).rounded(.up)
+        return mebibytes < 1e15 ? "\(Int(mebibytes)) MiB" : "\(mebibytes) MiB"
+    }
+}

@@ -1,0 +1,16 @@
+/// Elementwise sums used to form means over support members.
+enum Accumulation {
+    /// sum += scale x values, elementwise.
+    static func add(_ values: UnsafePointer<Float>, scaledBy scale: Float = 1, into sum: UnsafeMutablePointer<Float>, count: Int) {
+        for index in 0..<count {
+            sum[index] += scale * values[index]
+        }
+    }
+
+    /// values *= scale, elementwise.
+    static func scale(_ values: UnsafeMutablePointer<Float>, by scale: Float, count: Int) {
+        for index in 0..<count {
+            values[index] *= scale
+        }
+    }
+}

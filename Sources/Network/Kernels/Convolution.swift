@@ -1,0 +1,72 @@
+import COpenBLAS
+
+/// Stride-1 convolution with zero padding, as im2col + one `cblas_sgemm` per band of output rows.
+///
+/// Bands bound the im2col matrix to the scratch buffer, so a convolution at any resolution needs
+/// only that one buffer besides its input and output.
+extension ConvolutionKernel {
+    /// Scratch floats that `apply` needs at least for images `width` wide: one output row's columns.
+    func minimumScratchCount(width: Int) -> Int {
+        size == 1 ? 0 : reductionLength * width
+    }
+
+    /// output = conv(concat(inputs), self) + bias, for outputChannels x height x width `output`.
+    ///
+    /// The slabs' channels add up to `inputChannels`; `scratch` holds at least
+    /// `minimumScratchCount(width:)` floats.
+    func apply(
+        to inputs: [ChannelSlab], height: Int, width: Int, bias: [Float]?,
+        into output: UnsafeMutablePointer<Float>, scratch: FloatBuffer
+    ) {
+        let planeSize = height * width
+        if let bias {
+            for channel in 0..<outputChannels {
+                (output + channel * planeSize).update(repeating: bias[channel], count: planeSize)
+            }
+        }
+        weights.withUnsafeBufferPointer { weights in
+            guard let weights = weights.baseAddress else { return }
+            if size == 1 {
+                applyPointwise(weights, to: inputs, planeSize: planeSize, accumulating: bias != nil, into: output)
+            } else {
+                applyByBands(weights, to: inputs, height: height, width: width, accumulating: bias != nil, into: output, scratch: scratch)
+            }
+        }
+    }
+
+    /// A 1 x 1 convolution needs no im2col: each slab is already a GEMM operand.
+    private func applyPointwise(
+        _ weights: UnsafePointer<Float>, to inputs: [ChannelSlab], planeSize: Int, accumulating: Bool,
+        into output: UnsafeMutablePointer<Float>
+    ) {
+        var firstChannel = 0
+        for (index, input) in inputs.enumerated() {
+            let beta: Float = accumulating || index > 0 ? 1 : 0
+            cblas_sgemm(
+                CblasRowMajor, CblasNoTrans, CblasNoTrans,
+                Int32(outputChannels), Int32(planeSize), Int32(input.channels),
+                1, weights + firstChannel, Int32(inputChannels),
+                input.values, Int32(planeSize),
+                beta, output, Int32(planeSize))
+            firstChannel += input.channels
+        }
+    }
+
+    private func applyByBands(
+        _ weights: UnsafePointer<Float>, to inputs: [ChannelSlab], height: Int, width: Int, accumulating: Bool,
+        into output: UnsafeMutablePointer<Float>, scratch: FloatBuffer
+    ) {
+        let rowsPerBand = max(1, min(height, scratch.count / (reductionLength * width)))
+        for firstRow in stride(from: 0, to: height, by: rowsPerBand) {
+            let rows = min(rowsPerBand, height - firstRow)
+            let columns = rows * width
+            Im2Col.fill(scratch.values, from: inputs, height: height, width: width, kernelSize: size, rows: firstRow..<(firstRow + rows))
+            cblas_sgemm(
+                CblasRowMajor, CblasNoTrans, CblasNoTrans,
+                Int32(outputChannels), Int32(columns), Int32(reductionLength),
+                1, weights, Int32(reductionLength),
+                scratch.values, Int32(columns),
+                accumulating ? 1 : 0, output + firstRow * width, Int32(height * width))
+        }
+    }
+}

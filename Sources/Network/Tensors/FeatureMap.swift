@@ -1,0 +1,34 @@
+import Diagnostics
+
+/// A channels x height x width float32 map in row-major order, zero-filled when made.
+///
+/// A reference to its storage: copies share the values. Used by one prediction on one thread.
+struct FeatureMap {
+    let channels: Int
+    let height: Int
+    let width: Int
+    private let storage: FloatBuffer
+
+    init(channels: Int, height: Int, width: Int) throws(UVSegError) {
+        self.channels = channels
+        self.height = height
+        self.width = width
+        storage = try FloatBuffer(count: channels * height * width)
+    }
+
+    var values: UnsafeMutablePointer<Float> { storage.values }
+    var planeSize: Int { height * width }
+    var count: Int { channels * planeSize }
+
+    /// All channels, as one input of a convolution.
+    var slab: ChannelSlab { ChannelSlab(values: values, channels: channels) }
+}
+
+extension FeatureMap {
+    /// A new map holding the same values.
+    func copy() throws(UVSegError) -> FeatureMap {
+        let copy = try FeatureMap(channels: channels, height: height, width: width)
+        copy.values.update(from: values, count: count)
+        return copy
+    }
+}

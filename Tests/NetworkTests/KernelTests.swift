@@ -1,0 +1,81 @@
+@testable import Network
+import Testing
+
+/// The small kernels on cases whose answers are known in closed form.
+@Suite("Kernels: upsampling, pooling, convolution bands")
+struct KernelTests {
+    static func map(channels: Int, height: Int, width: Int, _ values: [Float]) throws -> FeatureMap {
+        let map = try FeatureMap(channels: channels, height: height, width: width)
+        map.values.update(from: values, count: values.count)
+        return map
+    }
+
+    static func values(_ map: FeatureMap) -> [Float] {
+        Array(UnsafeBufferPointer(start: map.values, count: map.count))
+    }
+
+    @Test("align_corners upsampling of a ramp is the finer ramp: corners coincide")
+    func bilinearRamp() throws {
+        // value = 3 row + column on 2 x 3 -> 4 x 6: output (r, c) samples row r/3 and column 2c/5.
+        let ramp = try Self.map(channels: 1, height: 2, width: 3, [0, 1, 2, 3, 4, 5])
+        let output = try FeatureMap(channels: 1, height: 4, width: 6)
+        BilinearUpsample.upsample(ramp, into: output)
+        var expected: [Float] = []
+        for row in 0..<4 {
+            for column in 0..<6 {
+                let sourceRow = Float(row) / 3
+                let sourceColumn = Float(2 * column) / 5
+                expected.append(3 * sourceRow + sourceColumn)
+            }
+        }
+        #expect(zip(Self.values(output), expected).allSatisfy { abs($0 - $1) <= 1e-6 })
+    }
+
+    @Test("a 1 x 1 map upsamples to a constant 2 x 2")
+    func bilinearSinglePixel() throws {
+        let output = try FeatureMap(channels: 2, height: 2, width: 2)
+        BilinearUpsample.upsample(try Self.map(channels: 2, height: 1, width: 1, [7, -1]), into: output)
+        #expect(Self.values(output) == [7, 7, 7, 7, -1, -1, -1, -1])
+    }
+
+    @Test("2 x 2 max-pooling keeps each block's maximum, negative values included")
+    func maxPool() throws {
+        let input = try Self.map(channels: 1, height: 2, width: 4, [-5, -3, 1, 2, -4, -6, 4, 3])
+        #expect(Self.values(try MaxPool.pooled(input)) == [-3, 4])
+    }
+
+    @Test("a 3 x 3 convolution computed in one-row bands equals the direct sum, borders zero-padded")
+    func convolutionBands() throws {
+        var seeded = SeededValues(seed: 11)
+        let (inputs, outputs, height, width) = (3, 2, 5, 4)
+        let weights = seeded.values(outputs * inputs * 9, in: -1..<1)
+        let bias = seeded.values(outputs, in: -1..<1)
+        let first = try Self.map(channels: 1, height: height, width: width, seeded.values(height * width, in: -1..<1))
+        let rest = try Self.map(channels: 2, height: height, width: width, seeded.values(2 * height * width, in: -1..<1))
+        let kernel = try ConvolutionKernel(CheckpointTensor(shape: [outputs, inputs, 3, 3], values: weights), name: "w")
+        let output = try FeatureMap(channels: outputs, height: height, width: width)
+        // Room for exactly one output row of im2col columns: five bands.
+        let scratch = try FloatBuffer(count: kernel.minimumScratchCount(width: width))
+        kernel.apply(to: [first.slab, rest.slab], height: height, width: width, bias: bias, into: output.values, scratch: scratch)
+
+        let input = Self.values(first) + Self.values(rest)
+        var expected: [Float] = []
+        for o in 0..<outputs {
+            for row in 0..<height {
+                for column in 0..<width {
+                    var sum = bias[o]
+                    for c in 0..<inputs {
+                        for dy in -1...1 {
+                            for dx in -1...1 where (0..<height).contains(row + dy) && (0..<width).contains(column + dx) {
+                                sum += weights[((o * inputs + c) * 3 + dy + 1) * 3 + dx + 1]
+                                    * input[(c * height + row + dy) * width + column + dx]
+                            }
+                        }
+                    }
+                    expected.append(sum)
+                }
+            }
+        }
+        #expect(zip(Self.values(output), expected).allSatisfy { abs($0 - $1) <= 1e-5 })
+    }
+}
