@@ -2,7 +2,11 @@
 # Installs what building and testing uvseg needs on a Debian machine with Swift:
 # the C libraries (Debian packages) and the test-only Python packages. Safe to run again.
 set -euo pipefail
-packages=(libnifti2-dev zlib1g-dev libopenblas-dev pkg-config)
+packages=(libnifti2-dev zlib1g-dev libopenblas-dev pkg-config cmake)
+# The napari plug-in's test: a virtual X server, and the X and GL libraries Qt and napari load.
+packages+=(xvfb xauth libgl1 libegl1 libgl1-mesa-dri libxkbcommon-x11-0 libxcb-icccm4 libxcb-image0
+    libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xfixes0 libxcb-xinerama0
+    libxcb-xinput0 libfontconfig1 libdbus-1-3)
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
 if ((${#missing[@]})); then

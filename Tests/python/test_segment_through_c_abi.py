@@ -141,5 +141,6 @@ def test_bad_arguments_are_refused(api, setup):
     assert api.uvs_options_set_support_size(options, 0) == INVALID_ARGUMENT
     assert api.uvs_options_set_plane(options, 4) == INVALID_ARGUMENT
     assert api.uvs_options_set_empty_share(options, 1.0) == INVALID_ARGUMENT
-    assert api.uvs_options_set_input_size(options, 0) == INVALID_ARGUMENT
+    assert api.uvs_options_set_input_size(options, -1) == INVALID_ARGUMENT
+    assert api.uvs_options_set_input_size(options, 1025) == INVALID_ARGUMENT
     assert api.uvs_options_set_threads(options, 0) == INVALID_ARGUMENT

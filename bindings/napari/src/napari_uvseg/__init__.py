@@ -1,0 +1,6 @@
+"""napari-uvseg: segment an image layer from labelled example layers with uvseg, inside napari.
+
+The plug-in contributes one dock widget (Plugins > uvseg > Segment from examples); see
+_widget.SegmentationWidget. It needs the uvseg Python package and libuvseg (see its README).
+"""
+__version__ = "0.1.0"

@@ -1,0 +1,35 @@
+"""uvseg: in-context segmentation of medical images from a few labelled examples.
+
+Python bindings of libuvseg (the C library of include/uvseg.h), over ctypes: no compiler needed,
+numpy arrays in and out, volumes interchangeable with nibabel images.
+
+    import uvseg
+    with uvseg.Model("universeg_v1_nf64_ss64_STA.pt") as model:   # or uvseg.Model.default()
+        logits = model.predict(query, support_images, support_labels)   # (H, W) or (N, H, W)
+    mask = logits > 0
+
+Volumes: uvseg.segment(model, query, support_images, support_labels, ...) and local validation,
+uvseg.validate(model, images, label_maps, support_sizes), mirror the `uvseg` command.
+
+The library is found through the environment variable UVSEG_LIBRARY (a file), a libuvseg.so copied
+into this package's folder, or the system's search path, in that order.
+uvseg is research software, not a medical device: validate it locally before any use.
+"""
+from ._library import library_path, library_version
+from .errors import (BadFormatError, CancelledError, Error, InputOutputError, InvalidArgumentError,
+                     LibraryNotFoundError, OutOfMemoryError, UnsupportedError)
+from .labels import fill_holes, keep_largest_components
+from .metrics import Metrics, evaluate
+from .model import Model
+from .segmentation import Segmentation, segment
+from .validation import Validation, validate
+from .volume import Volume
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "BadFormatError", "CancelledError", "Error", "InputOutputError", "InvalidArgumentError",
+    "LibraryNotFoundError", "Metrics", "Model", "OutOfMemoryError", "Segmentation", "UnsupportedError",
+    "Validation", "Volume", "evaluate", "fill_holes", "keep_largest_components", "library_path",
+    "library_version", "segment", "validate",
+]

@@ -1,0 +1,162 @@
+"""Finding and loading libuvseg.so, and declaring its C functions for ctypes.
+
+The library is looked for, in order, at the file named by the environment variable UVSEG_LIBRARY,
+as libuvseg.so in this package's folder, and on the system's search path (LD_LIBRARY_PATH, the
+ld.so cache, the default folders). It is loaded on first use, not on import, so that `import uvseg`
+works for tools that only inspect the package.
+
+Each module of the package declares the C functions it wraps with `function(...)`, next to their
+use; a function is resolved in the library on its first call. A library too old to have a
+function raises an error naming the function instead of failing on import.
+"""
+from __future__ import annotations
+
+import ctypes
+import functools
+import os
+import pathlib
+import threading
+from typing import Any, Callable, Dict, List, Optional, Sequence
+
+from .errors import LibraryNotFoundError, error_for_status
+
+ENVIRONMENT_VARIABLE = "UVSEG_LIBRARY"
+LIBRARY_NAME = "libuvseg.so"
+PACKAGE_COPY = pathlib.Path(__file__).resolve().parent / LIBRARY_NAME
+
+# The restype of a C function that returns a uvs_status: the call raises on a non-zero status.
+STATUS = object()
+# Opaque handles (uvs_model *, uvs_volume *, ...) and buffers are passed as plain addresses.
+HANDLE = ctypes.c_void_p
+HANDLE_OUT = ctypes.POINTER(ctypes.c_void_p)
+BUFFER = ctypes.c_void_p
+
+
+class Library:
+    """A loaded libuvseg: the ctypes handle and the file it came from."""
+
+    def __init__(self, cdll: ctypes.CDLL, origin: str):
+        self.cdll = cdll
+        self.origin = origin
+        self.cdll.uvs_last_error.restype = ctypes.c_char_p
+        self.cdll.uvs_last_error.argtypes = []
+        self.cdll.uvs_status_name.restype = ctypes.c_char_p
+        self.cdll.uvs_status_name.argtypes = [ctypes.c_int]
+        self.cdll.uvs_version.restype = ctypes.c_char_p
+        self.cdll.uvs_version.argtypes = []
+
+    @property
+    def version(self) -> str:
+        return self.cdll.uvs_version().decode()
+
+    def raise_on_failure(self, status: int, function: Any, arguments: Any) -> None:
+        """ctypes errcheck: turns a non-zero uvs_status into the matching `uvseg.Error`."""
+        if status != 0:
+            # uvs_last_error is per thread, and errcheck runs on the calling thread.
+            message = self.cdll.uvs_last_error().decode(errors="replace")
+            name = self.cdll.uvs_status_name(status).decode()
+            raise error_for_status(status, message, name)
+        return None
+
+
+@functools.lru_cache(maxsize=None)
+def library() -> Library:
+    """The loaded library (loaded on the first call). Raises `LibraryNotFoundError`."""
+    tried: List[str] = []
+    explicit = os.environ.get(ENVIRONMENT_VARIABLE)
+    if explicit:
+        try:
+            return Library(ctypes.CDLL(explicit), explicit)
+        except OSError as error:
+            # The caller named a file: do not quietly fall back to another copy.
+            raise LibraryNotFoundError(
+                f"cannot load libuvseg from {ENVIRONMENT_VARIABLE}={explicit}: {error}") from None
+    tried.append(f"${ENVIRONMENT_VARIABLE}: not set")
+    if PACKAGE_COPY.exists():
+        try:
+            return Library(ctypes.CDLL(str(PACKAGE_COPY)), str(PACKAGE_COPY))
+        except OSError as error:
+            tried.append(f"{PACKAGE_COPY}: {error}")
+    else:
+        tried.append(f"{PACKAGE_COPY}: no such file")
+    try:
+        return Library(ctypes.CDLL(LIBRARY_NAME), f"{LIBRARY_NAME} (system search path)")
+    except OSError as error:
+        tried.append(f"the system search path (LD_LIBRARY_PATH, ld.so cache, /lib, /usr/lib): {error}")
+    places = "".join(f"\n  {n}. {place}" for n, place in enumerate(tried, 1))
+    raise LibraryNotFoundError(
+        f"libuvseg.so was not found. Looked at:{places}\n"
+        f"Install it (make install, then ldconfig) or set {ENVIRONMENT_VARIABLE} to the file.")
+
+
+class CFunction:
+    """A C function of libuvseg, resolved and typed on its first call."""
+
+    def __init__(self, name: str, restype: Any, argtypes: Sequence[Any]):
+        self.name = name
+        self._restype = restype
+        self._argtypes = list(argtypes)
+        self._resolved: Optional[Callable[..., Any]] = None
+        self._lock = threading.Lock()
+
+    def _resolve(self) -> Callable[..., Any]:
+        with self._lock:
+            if self._resolved is None:
+                lib = library()
+                try:
+                    function = getattr(lib.cdll, self.name)
+                except AttributeError:
+                    raise LibraryNotFoundError(
+                        f"{lib.origin} (libuvseg {lib.version}) has no function {self.name}: "
+                        f"the library is older than this uvseg package") from None
+                function.argtypes = self._argtypes
+                if self._restype is STATUS:
+                    function.restype = ctypes.c_int
+                    function.errcheck = lib.raise_on_failure
+                else:
+                    function.restype = self._restype
+                self._resolved = function
+            return self._resolved
+
+    def __call__(self, *arguments: Any) -> Any:
+        function = self._resolved or self._resolve()
+        return function(*arguments)
+
+    def is_available(self) -> bool:
+        """Whether the loaded library has this function (a newer API on an older library)."""
+        return hasattr(library().cdll, self.name)
+
+
+# Every C function the package declares, by name (the tests compare it with the header).
+DECLARED: Dict[str, CFunction] = {}
+
+
+def function(name: str, restype: Any, *argtypes: Any) -> CFunction:
+    """Declares the C function `name`; restype `STATUS` makes a failing call raise."""
+    DECLARED[name] = CFunction(name, restype, argtypes)
+    return DECLARED[name]
+
+
+def path_argument(path: "os.PathLike[str] | str") -> bytes:
+    """A file name as the C library takes it (bytes in the file system's encoding)."""
+    return os.fsencode(os.fspath(path))
+
+
+def int32_argument(value: int, what: str) -> int:
+    """`value` checked to fit an int32_t parameter (ctypes would silently wrap it)."""
+    if not -(2**31) <= value < 2**31:
+        raise ValueError(f"{what} is {value}, more than the library's int32 parameters hold")
+    return value
+
+
+_version = function("uvs_version", ctypes.c_char_p)
+
+
+def library_version() -> str:
+    """The loaded libuvseg's version, "MAJOR.MINOR.PATCH"."""
+    return _version().decode()
+
+
+def library_path() -> str:
+    """Where the loaded libuvseg came from (a file, or the system search path)."""
+    return library().origin

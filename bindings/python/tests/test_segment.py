@@ -1,0 +1,82 @@
+"""uvseg.segment: the same label map as the `uvseg segment` command, any volume-like input,
+settings passed to the library, progress and cancellation."""
+import subprocess
+
+import nibabel as nib
+import numpy as np
+import pytest
+
+import uvseg
+from conftest import COMMAND, WEIGHTS
+
+QUICK = dict(support_size=3, input_size=32)
+
+
+def test_the_label_map_equals_the_commands(model, cases, tmp_path):
+    (query, truth), *support = cases
+    result = uvseg.segment(model, query, [image for image, _ in support], [labels for _, labels in support],
+                           support_size=3)
+    result.write_label_map(tmp_path / "python.nii.gz")
+    result.write_probabilities(tmp_path / "probabilities.nii.gz")
+    command = [str(COMMAND), "segment", "--weights", str(WEIGHTS), "--query", str(query), "--support-size", "3",
+               "--out", str(tmp_path / "command.nii.gz"), "--probabilities", str(tmp_path / "command_p.nii.gz"),
+               "--quiet"] + [argument for image, labels in support for argument in ("--support", f"{image}:{labels}")]
+    completed = subprocess.run(command, capture_output=True, text=True)
+    assert completed.returncode == 0, completed.stderr
+    ours, theirs = nib.load(tmp_path / "python.nii.gz"), nib.load(tmp_path / "command.nii.gz")
+    np.testing.assert_array_equal(np.asanyarray(ours.dataobj), np.asanyarray(theirs.dataobj))
+    np.testing.assert_array_equal(ours.affine, nib.load(query).affine)
+    np.testing.assert_array_equal(nib.load(tmp_path / "probabilities.nii.gz").get_fdata(),
+                                  nib.load(tmp_path / "command_p.nii.gz").get_fdata())
+    assert result.labels == (1, 2)
+    assert ours.shape == result.label_map.shape == result.probabilities[2].shape
+
+
+def test_paths_nibabel_images_and_volumes_are_interchangeable(model, cases):
+    (query, _), *support = cases
+    images = [image for image, _ in support]
+    label_maps = [labels for _, labels in support]
+    from_paths = uvseg.segment(model, query, images, label_maps, labels=[1], **QUICK)
+    from_objects = uvseg.segment(model, nib.load(query), [uvseg.Volume.read(path) for path in images],
+                                 [nib.load(path) for path in label_maps], labels=[1], **QUICK)
+    np.testing.assert_array_equal(from_paths.label_map.to_numpy(), from_objects.label_map.to_numpy())
+    assert from_paths.labels == (1,)
+
+
+def test_settings_reach_the_library(model, cases):
+    (query, _), *support = cases
+    images, label_maps = [image for image, _ in support], [labels for _, labels in support]
+    with pytest.raises(uvseg.InvalidArgumentError, match="support size|at least 1"):
+        uvseg.segment(model, query, images, label_maps, support_size=0)
+    with pytest.raises(uvseg.InvalidArgumentError, match="7"):
+        uvseg.segment(model, query, images, label_maps, labels=[7], **QUICK)
+    with pytest.raises(ValueError, match="plane must be one of"):
+        uvseg.segment(model, query, images, label_maps, plane="oblique")
+    with pytest.raises(ValueError, match="2 support images but 1 label maps"):
+        uvseg.segment(model, query, images, label_maps[:1])
+    fused = uvseg.segment(model, query, images, label_maps, plane="all", labels=[1], **QUICK)
+    axial = uvseg.segment(model, query, images, label_maps, labels=[1], **QUICK)
+    assert not np.array_equal(fused.probabilities[1].to_numpy(), axial.probabilities[1].to_numpy())
+
+
+def test_progress_is_reported_and_can_cancel(model, cases):
+    (query, _), *support = cases
+    images, label_maps = [image for image, _ in support], [labels for _, labels in support]
+    seen = []
+    uvseg.segment(model, query, images, label_maps, labels=[1], progress=lambda *report: seen.append(report), **QUICK)
+    fractions = [fraction for fraction, _ in seen]
+    assert fractions == sorted(fractions) and fractions[-1] == 1.0
+    assert {"preparing", "segmenting"} <= {stage for _, stage in seen}
+
+    with pytest.raises(uvseg.CancelledError):
+        uvseg.segment(model, query, images, label_maps, progress=lambda fraction, stage: fraction > 0.2, **QUICK)
+
+    class Stop(Exception):
+        pass
+
+    def fail(fraction, stage):
+        raise Stop(stage)
+
+    with pytest.raises(Stop) as caught:
+        uvseg.segment(model, query, images, label_maps, progress=fail, **QUICK)
+    assert isinstance(caught.value.__cause__, uvseg.CancelledError)

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# check-install.sh BUILD_DIR: installs the build into a temporary prefix with install.sh,
+# checks what was installed, and builds the C and C++ examples against that prefix twice, with
+# pkg-config and with CMake's find_package(uvseg), running the 2-D example of each build.
+# Prints one line per check and 'N passed, N failed'.
+set -uo pipefail
+build_dir=$(realpath "$1")
+repo=$(cd "$(dirname "$0")/.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+prefix="$work/prefix"
+passed=0 failed=0
+
+check() {  # check DESCRIPTION COMMAND...: one check, its output shown only when it fails
+    local what=$1; shift
+    if "$@" >"$work/log" 2>&1; then
+        passed=$((passed + 1)); echo "ok      $what"
+    else
+        failed=$((failed + 1)); echo "FAILED  $what"; sed 's/^/    /' "$work/log"
+    fi
+}
+
+check "install.sh installs under the prefix" "$repo/tools/install.sh" "$build_dir" "$prefix"
+check "every file is in place" ls "$prefix/lib/libuvseg.so" "$prefix/include/uvseg.h" "$prefix/include/uvseg.hpp" \
+    "$prefix/bin/uvseg" "$prefix/lib/pkgconfig/uvseg.pc" "$prefix/lib/cmake/uvseg/uvsegConfig.cmake" \
+    "$prefix/lib/cmake/uvseg/uvsegConfigVersion.cmake"
+check "the installed library finds every library it needs" bash -c '! ldd "$1" | grep "not found"' _ "$prefix/lib/libuvseg.so"
+check "the installed command runs" "$prefix/bin/uvseg" --help
+
+export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
+version=$(sed -n 's/^#define UVS_VERSION_\(MAJOR\|MINOR\|PATCH\) \([0-9]*\)$/\2/p' "$repo/include/uvseg.h" | paste -sd.)
+check "pkg-config gives the header's version and the prefix" \
+    test "$(pkg-config --modversion uvseg) $(pkg-config --variable=prefix uvseg)" = "$version $prefix"
+
+# pkg-config, as the examples' comments say, plus an rpath: the dynamic linker does not search
+# a temporary prefix.
+build_with_pkg_config() {  # COMPILER FLAGS EXTENSION LANGUAGE
+    local compiler=$1 flags=$2 extension=$3 language=$4 source
+    for source in "$repo/examples/$language"/*."$extension"; do
+        # shellcheck disable=SC2046,SC2086  # pkg-config's output is split into arguments on purpose
+        $compiler $flags "$source" $(pkg-config --cflags --libs uvseg) -Wl,-rpath,"$(pkg-config --variable=libdir uvseg)" \
+            -o "$work/pkg-config/${language}_$(basename "$source" ."$extension")" || return 1
+    done
+}
+mkdir -p "$work/pkg-config"
+check "C examples build with pkg-config" build_with_pkg_config cc "-std=c11 -Wall -Wextra -Werror" c c
+check "C++ examples build with pkg-config" build_with_pkg_config c++ "-std=c++17 -Wall -Wextra -Werror" cpp cpp
+check "the C example built with pkg-config runs" "$work/pkg-config/c_segment_image"
+check "the C++ example built with pkg-config runs" "$work/pkg-config/cpp_segment_image"
+
+check "C and C++ examples build with CMake's find_package(uvseg)" bash -c '
+    cmake -S "$1/examples" -B "$2" -DCMAKE_PREFIX_PATH="$3" -DCMAKE_C_FLAGS="-Wall -Werror" \
+        -DCMAKE_CXX_FLAGS="-Wall -Werror" && cmake --build "$2" -j 2' _ "$repo" "$work/cmake" "$prefix"
+check "the C example built with CMake runs" "$work/cmake/c_segment_image"
+check "the C++ example built with CMake runs" "$work/cmake/cpp_segment_image"
+
+# The version file: a newer or another major version than installed must not be accepted.
+mkdir -p "$work/version"
+cat >"$work/version/CMakeLists.txt" <<'CMAKE'
+cmake_minimum_required(VERSION 3.16)
+project(version_check NONE)
+find_package(uvseg ${REQUESTED} EXACT_PLACEHOLDER QUIET)
+if(NOT uvseg_FOUND STREQUAL EXPECTED)
+    message(FATAL_ERROR "find_package(uvseg ${REQUESTED}) found: ${uvseg_FOUND}, expected ${EXPECTED}")
+endif()
+CMAKE
+sed -i 's/ EXACT_PLACEHOLDER//' "$work/version/CMakeLists.txt"
+find_version() {  # REQUESTED EXPECTED(1 or 0)
+    rm -rf "$work/version/build"
+    cmake -S "$work/version" -B "$work/version/build" -DCMAKE_PREFIX_PATH="$prefix" -DREQUESTED="$1" -DEXPECTED="$2"
+}
+check "find_package(uvseg $version) is found" find_version "$version" 1
+check "find_package(uvseg 99.0) is refused" find_version 99.0 0
+check "find_package(uvseg ${version%.*}.99) is refused" find_version "${version%.*}.99" 0
+
+echo "$passed passed, $failed failed"
+((failed == 0))
