@@ -26,6 +26,19 @@ deps:
 build: deps
 	swift build $(SWIFT_FLAGS) --build-tests
 
+# The main job on the shipped defaults: the built-in model segments demo case 1 from the labelled
+# cases 2 to 6, then the result is scored against case 1's own labels.
+DEMO_DATA := examples/data
+DEMO_OUT := $(BUILD_DIR)/demo
+demo: deps
+	swift build $(SWIFT_FLAGS) --product uvseg-cli
+	mkdir -p $(DEMO_OUT)
+	$(BUILD_DIR)/uvseg-cli segment --query $(DEMO_DATA)/case01_image.nii.gz \
+		$(foreach n,02 03 04 05 06,--support $(DEMO_DATA)/case$(n)_image.nii.gz:$(DEMO_DATA)/case$(n)_label.nii.gz) \
+		--out $(DEMO_OUT)/case01_segmentation.nii.gz
+	$(BUILD_DIR)/uvseg-cli evaluate --pred $(DEMO_OUT)/case01_segmentation.nii.gz \
+		--truth $(DEMO_DATA)/case01_label.nii.gz
+
 test: build
 	$(MAKE) --no-print-directory swift-test c-test cpp-test python-test examples-test install-check \
 		napari-test abi-check

@@ -201,8 +201,8 @@ void uvs_options_free(uvs_options *options);
 uvs_status uvs_options_set_progress(uvs_options *options, uvs_progress_fn callback, void *user_data);
 
 /*
- * Volume segmentation settings (uvs_segment_volume). Each setter checks its value and returns
- * UVS_ERROR_INVALID_ARGUMENT (options unchanged) for one out of range or a NULL options.
+ * Volume segmentation settings (uvs_segment_volume, uvs_validate). Each setter checks its value and
+ * returns UVS_ERROR_INVALID_ARGUMENT (options unchanged) for one out of range or a NULL options.
  */
 
 /* The anatomical plane(s) slices are cut along; found from the volumes' affines, not array axes. */
@@ -440,6 +440,72 @@ int32_t uvs_segmentation_label_count(const uvs_segmentation *result);
  */
 uvs_status uvs_segmentation_probabilities(const uvs_segmentation *result, int32_t index,
                                           int32_t *out_label, uvs_volume **out_probabilities);
+
+/*
+ * Local validation: measures the model on the caller's own labelled cases before it is trusted
+ * with new ones (leave-one-out). For each support size in turn, each case is segmented as
+ * uvs_segment_volume would, with support drawn only from the other cases, and compared with its
+ * own labels as uvs_evaluate does; the results are summarised per support size and label.
+ *
+ *   images, labels  n_cases >= 2 volumes each, labels[i] the label map of images[i] (whole numbers
+ *                   0 .. 2^24, on the same grid)
+ *   support_sizes   n_sizes >= 1 support sizes, each >= 1 (e.g. {4, 8, 16, 32, 64}); they replace
+ *                   the options' support size
+ *   options         NULL for the defaults; unless labels are set, every label of any case is
+ *                   segmented and measured in every case
+ *
+ * Every input is checked before any segmentation starts, every fold included (a label that only
+ * one case holds is an error: with that case held out no support shows it). The work is
+ * n_sizes * n_cases segmentations.
+ *
+ * On success *out_validation receives a new validation the caller frees with
+ * uvs_validation_free(). The progress callback is called as by uvs_segment_volume, with the
+ * stage "validating" after each case; a non-zero return stops the call with UVS_ERROR_CANCELLED
+ * and nothing is returned.
+ * Thread safety: the model and volumes are only read; options must not change during the call.
+ * Errors: UVS_ERROR_INVALID_ARGUMENT (NULL pointer or array entry, n_cases < 2, n_sizes < 1, a
+ * support size < 1, and the input errors of uvs_segment_volume; the message names the argument,
+ * or the held-out case), UVS_ERROR_BAD_FORMAT, UVS_ERROR_OUT_OF_MEMORY, UVS_ERROR_CANCELLED.
+ * *out_validation is left untouched on failure.
+ */
+typedef struct uvs_validation uvs_validation;
+
+uvs_status uvs_validate(const uvs_model *model, const uvs_volume *const *images,
+                        const uvs_volume *const *labels, int32_t n_cases,
+                        const int32_t *support_sizes, int32_t n_sizes, const uvs_options *options,
+                        uvs_validation **out_validation);
+
+/* Frees a validation. NULL is allowed and does nothing. */
+void uvs_validation_free(uvs_validation *validation);
+
+/*
+ * The whole report as one JSON object (UTF-8, NUL-terminated), the one `uvseg validate --json`
+ * prints; the text belongs to the validation and stays valid until uvs_validation_free(). Cases
+ * are numbered from 1: case n is images[n - 1]. Keys come in this order:
+ *   {"cases": [{"case": 1, "support_size": 4, "support_cases": [2, 3, ...],
+ *               "metrics": {"labels": {"1": {"dice": ..., "iou": ..., "hd95_mm": ..., "assd_mm": ...,
+ *                                            "volume_pred_ml": ..., "volume_truth_ml": ...}, ...},
+ *                           "mean_dice": ...}}, ...],
+ *    "summary": [{"support_size": 4, "label": 1, "cases": 3,
+ *                 "dice": {"mean": ..., "sd": ..., "n": ...}, "iou": {...}, "hd95_mm": {...},
+ *                 "assd_mm": {...}}, ...]}
+ * "cases" is ordered by support size (as given), then case; "summary" by support size, then label.
+ * Metrics are those of uvs_metrics; an infinite distance (a label missed, or found where there is
+ * none) is null. In the summary "sd" is the sample standard deviation (n - 1), and mean and sd are
+ * over the "n" finite values of "cases" (null when none is finite). The command adds to each case
+ * "files", the IMAGE:LABELS it was given; volumes passed here have no file names, so the key is
+ * absent. Returns NULL if validation is NULL.
+ */
+const char *uvs_validation_json(const uvs_validation *validation);
+
+/*
+ * The mean Dice over the cases of one support size (one of support_sizes) and one label (one
+ * that was segmented) into *out_mean, the "summary" entry's dice mean in the JSON.
+ * Errors: UVS_ERROR_INVALID_ARGUMENT (NULL pointer; a support size or label the validation does
+ * not hold, the message listing those it holds). *out_mean is left untouched on failure.
+ */
+uvs_status uvs_validation_mean_dice(const uvs_validation *validation, int32_t support_size,
+                                    int32_t label, double *out_mean);
 
 /* ---- Metrics ---- */
 

@@ -14,25 +14,12 @@ public func uvs_segment_volume(
     callBoundary { () throws(UVSegError) in
         let loaded = Handle.object(try required(model, "model"), as: ModelObject.self).model
         let queryVolume = try volume(query, "query")
-        let supportCount = try count(nSupport, "n_support")
-        let images = try required(supportImages, "support_images")
-        let labels = try required(supportLabels, "support_labels")
         let out = try required(outResult, "out_result")
-        let settings = options.map { Handle.object($0, as: Options.self) } ?? Options()
-        var support = [LabelledVolume]()
-        for index in 0..<supportCount {
-            let image = try volume(images[index], "support_images[\(index)]")
-            let labelMap = try labelMap(of: volume(labels[index], "support_labels[\(index)]"), "support_labels[\(index)]")
-            do throws(UVSegError) {
-                support.append(try LabelledVolume(image: image, labels: labelMap))
-            } catch {
-                throw UVSegError(error.kind, "support pair \(index): \(error.message)")
-            }
-        }
-        let model = try settings.inputSize.map { size throws(UVSegError) in
-            try UniverSegModel(network: loaded.network, inputSize: size)
-        }
-        let segmenter = VolumeSegmenter(model: model ?? loaded, options: settings.segmentation)
+        let support = try labelledVolumes(
+            supportImages, supportLabels, count: count(nSupport, "n_support"),
+            names: ("support_images", "support_labels"))
+        let settings = Options.settings(options)
+        let segmenter = VolumeSegmenter(model: try settings.model(loaded), options: settings.segmentation)
         let result = try segmenter.segment(query: queryVolume, support: support, progress: settings.progressReporter)
         out.pointee = Handle.retain(SegmentationObject(result, query: queryVolume))
     }
@@ -83,7 +70,40 @@ private func volume(_ handle: OpaquePointer?, _ name: String) throws(UVSegError)
     Handle.object(try required(handle, name), as: VolumeObject.self).volume
 }
 
+/// The `count` image/label pairs of two parallel C arrays of volume handles, each pair checked
+/// (labels on their image's grid); errors name the arguments (`names`) and the index.
+func labelledVolumes(
+    _ images: UnsafePointer<OpaquePointer?>?, _ labels: UnsafePointer<OpaquePointer?>?, count: Int,
+    names: (images: String, labels: String)
+) throws(UVSegError) -> [LabelledVolume] {
+    let images = try required(images, names.images)
+    let labels = try required(labels, names.labels)
+    var pairs = [LabelledVolume]()
+    for index in 0..<count {
+        let image = try volume(images[index], "\(names.images)[\(index)]")
+        let labelName = "\(names.labels)[\(index)]"
+        let labelMap = try labelMap(of: volume(labels[index], labelName), labelName)
+        do throws(UVSegError) {
+            pairs.append(try LabelledVolume(image: image, labels: labelMap))
+        } catch {
+            throw UVSegError(error.kind, "\(names.images)[\(index)] and \(labelName): \(error.message)")
+        }
+    }
+    return pairs
+}
+
 extension Options {
+    /// The options behind a handle argument that may be NULL, meaning the defaults.
+    static func settings(_ handle: OpaquePointer?) -> Options {
+        handle.map { Handle.object($0, as: Options.self) } ?? Options()
+    }
+
+    /// `loaded` with the input size these options ask for, or as it is when they ask for none.
+    func model(_ loaded: UniverSegModel) throws(UVSegError) -> UniverSegModel {
+        guard let inputSize else { return loaded }
+        return try UniverSegModel(network: loaded.network, inputSize: inputSize)
+    }
+
     /// The caller's progress callback as the workflow's reporter (silent when none is set).
     var progressReporter: ProgressReporter {
         guard let (callback, userData) = progress else { return .silent }

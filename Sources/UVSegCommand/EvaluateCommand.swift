@@ -28,7 +28,7 @@ struct EvaluateCommand: ParsableCommand {
     func run() throws {
         let evaluation = try SegmentationEvaluation(
             prediction: Self.labelMap(at: prediction), truth: Self.labelMap(at: truth))
-        print(json ? Self.json(evaluation) : Self.table(evaluation))
+        print(json ? evaluation.json : Self.table(evaluation))
     }
 
     /// The single 3-D label volume of a NIfTI file.
@@ -43,27 +43,6 @@ struct EvaluateCommand: ParsableCommand {
         } catch {
             throw UVSegError(error.kind, "\(path): \(error.message)")
         }
-    }
-
-    /// `{"labels": {"1": {"dice": …, …}, …}, "mean_dice": …}`, keys in a fixed order, non-finite
-    /// numbers as null.
-    static func json(_ evaluation: SegmentationEvaluation) -> String {
-        let labels = evaluation.labels.map { metrics in
-            let fields = [
-                ("dice", metrics.dice), ("iou", metrics.iou),
-                ("hd95_mm", metrics.hausdorff95Millimetres), ("assd_mm", metrics.averageSurfaceDistanceMillimetres),
-                ("volume_pred_ml", metrics.predictedMillilitres), ("volume_truth_ml", metrics.truthMillilitres),
-            ]
-            return "\"\(metrics.label)\": {" + fields.map { "\"\($0)\": \(jsonNumber($1))" }.joined(separator: ", ") + "}"
-        }
-        return "{\"labels\": {\(labels.joined(separator: ", "))}, \"mean_dice\": \(jsonNumber(evaluation.meanDice))}"
-    }
-
-    /// A number as JSON writes it: shortest round-tripping decimal, or null when it is not finite
-    /// or absent.
-    private static func jsonNumber(_ value: Double?) -> String {
-        guard let value, value.isFinite else { return "null" }
-        return "\(value)"
     }
 
     /// One row per label, then the mean Dice; distances that do not exist print as "inf".

@@ -42,31 +42,7 @@ struct ValidateCommand: ParsableCommand {
         let bar = ProgressBar(quiet: segmentation.quiet)
         let report = try validation.run(cases: volumes, progress: bar.reporter)
         bar.finish()
-        print(json ? Self.json(report, cases: cases) : Self.table(report))
-    }
-
-    /// `{"cases": [{"case": 1, "files": …, "support_size": …, "support_cases": […], "metrics": <as
-    /// uvseg evaluate --json>}, …], "summary": [{"support_size": …, "label": …, "dice": {"mean": …,
-    /// "sd": …, "n": …}, …}, …]}`; cases are numbered from 1 in the order given.
-    static func json(_ report: ValidationReport, cases: [String]) -> String {
-        let caseEntries = report.cases.map { result in
-            "{\"case\": \(result.caseIndex + 1), \"files\": \(quoted(cases[result.caseIndex])), "
-                + "\"support_size\": \(result.supportSize), "
-                + "\"support_cases\": [\(result.supportCases.map { String($0 + 1) }.joined(separator: ", "))], "
-                + "\"metrics\": \(EvaluateCommand.json(result.evaluation))}"
-        }
-        let summaries = report.summaries.map { summary in
-            let metrics = [
-                ("dice", summary.dice), ("iou", summary.iou), ("hd95_mm", summary.hausdorff95Millimetres),
-                ("assd_mm", summary.averageSurfaceDistanceMillimetres),
-            ].map { name, value in
-                "\"\(name)\": {\"mean\": \(number(value.mean)), \"sd\": \(number(value.standardDeviation)), "
-                    + "\"n\": \(value.finiteCount)}"
-            }
-            return "{\"support_size\": \(summary.supportSize), \"label\": \(summary.label), "
-                + "\"cases\": \(summary.dice.count), " + metrics.joined(separator: ", ") + "}"
-        }
-        return "{\"cases\": [\(caseEntries.joined(separator: ", "))], \"summary\": [\(summaries.joined(separator: ", "))]}"
+        print(json ? report.json(caseFiles: cases) : Self.table(report))
     }
 
     /// Per-case rows, then mean +- sd per support size and label.
@@ -101,15 +77,5 @@ struct ValidateCommand: ParsableCommand {
     /// Cells right-aligned in columns of the given widths, one space apart.
     private static func row(_ cells: [String], widths: [Int]) -> String {
         zip(cells, widths).map { String(repeating: " ", count: max(0, $1 - $0.count)) + $0 }.joined(separator: " ")
-    }
-
-    private static func number(_ value: Double?) -> String {
-        guard let value, value.isFinite else { return "null" }
-        return "\(value)"
-    }
-
-    private static func quoted(_ text: String) -> String {
-        let data = (try? JSONEncoder().encode(text)) ?? Data("\"\"".utf8)
-        return String(decoding: data, as: UTF8.self)
     }
 }
