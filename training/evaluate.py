@@ -1,0 +1,166 @@
+#!/usr/bin/env python3
+"""Held-out Dice of a model on generated tasks for support sizes {1, 4, 16, 64}, and on the demo data.
+
+Generated: tasks from the held-out seed and held-out phantoms (never seen in training), one query
+per task; the Dice of the thresholded prediction (1 when prediction and label are both empty),
+averaged over tasks, per support size and per task family.
+Demo (--demo examples/data): each case in turn is the query volume; the support is S axial slices of
+the other cases: "position" as uvseg's default strategy (the slices nearest to the query slice's
+relative height, at most a quarter of them without the label), or "all" (evenly spaced over all
+slices, the same for every query slice); every axial slice of the query is segmented; the volumetric Dice of label 1 (and 2) is
+averaged over cases. Volumes are scaled to [0, 1] by their 0.5 and 99.5 percentiles.
+
+  python3 training/evaluate.py --weights models/uvseg-default.safetensors --demo examples/data
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import torch
+from safetensors import safe_open
+from safetensors.torch import load_file
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from uvseg_train import data  # noqa: E402
+from uvseg_train.generator.tasks import FAMILIES  # noqa: E402
+from uvseg_train.model import model_from_state_dict  # noqa: E402
+
+SUPPORT_SIZES = (1, 4, 16, 64)
+EVAL_SEED = 424242
+# (label, support strategy, support size) of the demo evaluation
+DEMO_SETTINGS = ((1, "position", 64), (2, "position", 64), (1, "position", 16), (2, "position", 16))
+
+
+def load(path: Path):
+    if path.suffix == ".safetensors":
+        with safe_open(str(path), "pt") as f:
+            meta = f.metadata() or {}
+        state = load_file(str(path))
+    else:
+        ckpt = torch.load(path, map_location="cpu")
+        state = {k[len("module."):]: v for k, v in ckpt["average"].items() if k.startswith("module.")}
+        meta = {"uvseg.input_size": str(ckpt["args"]["size"])}
+    model = model_from_state_dict(state).eval()
+    return model, int(meta.get("uvseg.input_size", 128))
+
+
+@torch.no_grad()
+def generated(model, size: int, tasks: int, batch: int = 8) -> dict:
+    sampler = data.sampler(size, heldout=True, phantoms=20)
+    out = {}
+    for s in SUPPORT_SIZES:
+        per_family = {}
+        for family in FAMILIES:
+            rng = np.random.default_rng([EVAL_SEED, s, FAMILIES.index(family)])
+            scores = []
+            for start in range(0, tasks, batch):
+                q, si, sl, ql = data.batch(sampler, rng, min(batch, tasks - start), s, family)
+                scores.append(data.hard_dice(model(q, si, sl), ql))
+            per_family[family] = float(torch.cat(scores).mean())
+        out[s] = {"mean": float(np.mean(list(per_family.values()))), **per_family}
+    return out
+
+
+def _volume(path: Path) -> np.ndarray:
+    import nibabel as nib
+    return np.asarray(nib.load(str(path)).dataobj, dtype=np.float32)
+
+
+def _prepare(image: np.ndarray, size: int) -> np.ndarray:
+    lo, hi = np.percentile(image, [0.5, 99.5])
+    image = np.clip((image - lo) / (hi - lo), 0, 1)
+    if image.shape[0] != size or image.shape[1] != size:
+        from scipy import ndimage
+        image = ndimage.zoom(image, (size / image.shape[0], size / image.shape[1], 1), order=1)
+    return image.astype(np.float32)
+
+
+def _prepare_label(label: np.ndarray, size: int) -> np.ndarray:
+    if label.shape[0] != size or label.shape[1] != size:
+        from scipy import ndimage
+        label = ndimage.zoom(label, (size / label.shape[0], size / label.shape[1], 1), order=0)
+    return label
+
+
+def _by_position(others, labels, position: float, support: int, max_empty_share: float = 0.25):
+    """As uvseg's `position` strategy: slices nearest to the query's relative height, nearest first,
+    at most `max_empty_share` of them without the label."""
+    ranked = sorted(((abs(z / (labels[o].shape[2] - 1) - position), i, o, z)
+                     for i, o in enumerate(others) for z in range(labels[o].shape[2])))
+    max_empty = int(max_empty_share * support)
+    pick, empty = [], 0
+    for _, _, o, z in ranked:
+        if len(pick) == support:
+            break
+        if not labels[o][:, :, z].any():
+            if empty >= max_empty:
+                continue
+            empty += 1
+        pick.append((o, z))
+    return pick
+
+
+@torch.no_grad()
+def demo(model, size: int, folder: Path, label: int, support: int, strategy: str) -> list[float]:
+    """Volumetric Dice per case, at the model's native size."""
+    cases = sorted(p.name[: -len("_image.nii.gz")] for p in folder.glob("*_image.nii.gz"))
+    images = {c: _prepare(_volume(folder / f"{c}_image.nii.gz"), size) for c in cases}
+    labels = {c: (_prepare_label(_volume(folder / f"{c}_label.nii.gz"), size) == label).astype(np.float32)
+              for c in cases}
+    def stack(pick):
+        si = torch.from_numpy(np.stack([images[o][:, :, z] for o, z in pick]))[None, :, None]
+        sl = torch.from_numpy(np.stack([labels[o][:, :, z] for o, z in pick]))[None, :, None]
+        return si, sl
+
+    scores = []
+    for c in cases:
+        others = [o for o in cases if o != c]
+        pool = [(o, z) for o in others for z in range(images[o].shape[2])
+                if strategy == "all" or labels[o][:, :, z].any()]
+        fixed = stack([pool[i] for i in np.linspace(0, len(pool) - 1, min(support, len(pool))).round().astype(int)])
+        pred = np.zeros_like(labels[c])
+        depth = images[c].shape[2]
+        for z in range(depth):
+            si, sl = fixed if strategy != "position" else stack(_by_position(others, labels, z / (depth - 1), support))
+            q = torch.from_numpy(images[c][:, :, z])[None, None]
+            pred[:, :, z] = (model(q, si, sl)[0, 0] > 0).numpy()
+        truth = labels[c]
+        scores.append(float(2 * (pred * truth).sum() / (pred.sum() + truth.sum() + 1e-9)))
+    return scores
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--weights", type=Path, required=True, help=".safetensors or a training checkpoint.pt")
+    p.add_argument("--tasks", type=int, default=48, help="generated tasks per support size and family")
+    p.add_argument("--demo", type=Path, help="folder of <case>_image.nii.gz / <case>_label.nii.gz")
+    p.add_argument("--skip-generated", action="store_true")
+    p.add_argument("--json", type=Path, help="also write the report here")
+    p.add_argument("--threads", type=int, default=1)
+    args = p.parse_args()
+    torch.set_num_threads(args.threads)
+    model, size = load(args.weights)
+    report = {"weights": str(args.weights), "input_size": size}
+    if not args.skip_generated:
+        report["generated"] = generated(model, size, args.tasks)
+        for s, r in report["generated"].items():
+            print(f"generated S={s:2d}: mean Dice {r['mean']:.3f}  " +
+                  "  ".join(f"{f} {r[f]:.3f}" for f in FAMILIES), flush=True)
+    if args.demo:
+        report["demo"] = {}
+        for label, strategy, s in DEMO_SETTINGS:
+            scores = demo(model, size, args.demo, label, s, strategy)
+            key = f"label{label}_{strategy}_S{s}"
+            report["demo"][key] = {"mean": float(np.mean(scores)), "cases": scores}
+            print(f"demo label {label}, {strategy} slices, S={s}: mean Dice {np.mean(scores):.3f} "
+                  f"(cases {' '.join(f'{x:.2f}' for x in scores)})", flush=True)
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=1))
+
+
+if __name__ == "__main__":
+    main()

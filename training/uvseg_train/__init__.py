@@ -1,0 +1,1 @@
+"""Recipe for uvseg's default model: task generator, batched network, training and evaluation."""

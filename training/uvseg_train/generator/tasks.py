@@ -1,0 +1,167 @@
+"""Task families and the sampler of (support set, query, query label).
+
+A task is a family of images sharing one rule that decides the label. Three families:
+- `regions`: a random partition into smooth regions, each with its own intensity and texture; every
+  image is an elastic deformation of the same partition; the target is one region.
+- `objects`: a textured background with several kinds of objects (blobs, rings, irregular blobs, thin
+  curves, small dots), each kind with its own size, intensity and texture; the target is one kind;
+  the others are clutter (sometimes of the same intensity, so that shape decides).
+- `phantom`: axial slices of 3-D phantoms (tools/make_demo_data.py); support and query slices come
+  from different volumes; the target is the organ (label 1) or the second structure (label 2).
+All images share the task's orientation, corruption strength and contrast change; each image gets
+its own deformation, noise and jitter. Images are in [0, 1], labels are 0/1.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import ndimage
+
+from .clutter import ObjectKind
+from .corruptions import Corruptions
+from .deform import random_warp, warp
+from .intensity import contrast_jitter, distinct_levels, normalise
+from .phantoms import PhantomBank
+from .textures import Texture
+
+FAMILIES = ("regions", "objects", "phantom")
+
+
+@dataclass
+class Task:
+    support_images: np.ndarray   # [S, H, W] float32
+    support_labels: np.ndarray   # [S, H, W] float32
+    query_images: np.ndarray     # [Q, H, W]
+    query_labels: np.ndarray     # [Q, H, W]
+    family: str
+
+
+class TaskSampler:
+    """Draws tasks of images `size` x `size`. `weights` are the families' probabilities."""
+
+    def __init__(self, size: int, phantoms: PhantomBank | None = None,
+                 weights: tuple[float, float, float] = (0.3, 0.4, 0.3)):
+        self.size = size
+        self.phantoms = phantoms
+        w = np.asarray(weights if phantoms is not None else weights[:2] + (0.0,), float)
+        self.weights = w / w.sum()
+
+    def sample(self, rng: np.random.Generator, support: int, queries: int = 1,
+               family: str | None = None) -> Task:
+        family = family or str(rng.choice(FAMILIES, p=self.weights))
+        n = support + queries
+        images, labels = getattr(self, "_" + family)(rng, n)
+        images, labels = self._finish(rng, images, labels)
+        return Task(images[:support], labels[:support], images[support:], labels[support:], family)
+
+    # -- families ------------------------------------------------------------------------------
+
+    def _regions(self, rng, n):
+        k = int(rng.integers(3, 9))
+        smooth = rng.uniform(3, 9) * self.size / 64
+        fields = ndimage.gaussian_filter(rng.standard_normal((k, self.size, self.size)), (0, smooth, smooth))
+        partition = fields.argmax(0).astype(np.float32)
+        levels = distinct_levels(rng, k, 0.1)
+        textures = [Texture.random(rng) for _ in range(k)]
+        target = 0  # levels[0] is kept apart from the others by distinct_levels
+        style = _Style.random(rng)
+        images, labels = [], []
+        for _ in range(n):
+            coords = random_warp(rng, self.size, rng.uniform(1, 4) * self.size / 64, style.affine)
+            part = warp(partition, coords, nearest=True).astype(int)
+            image = np.zeros((self.size, self.size), np.float32)
+            for r in range(k):
+                region = part == r
+                image[region] = (levels[r] + rng.normal(0, 0.03) + textures[r].render(rng, self.size))[region]
+            images.append(style.corrupt(rng, image))
+            labels.append((part == target).astype(np.float32))
+        return images, labels
+
+    def _objects(self, rng, n):
+        kinds_n = int(rng.integers(2, 6))
+        levels = distinct_levels(rng, kinds_n + 1, 0.12)
+        target_kind = ObjectKind.random(rng, self.size, levels[0])
+        clutter = [ObjectKind.random(rng, self.size, lv) for lv in levels[2:]]
+        if rng.uniform() < 0.25:  # a distractor as bright as the target: only shape or size tells
+            other = [s for s in ("blob", "ring", "curve", "dots") if s != target_kind.shape]
+            clutter.append(ObjectKind.random(rng, self.size, levels[0], str(rng.choice(other))))
+        background_level, background_texture = levels[1], Texture.random(rng)
+        style = _Style.random(rng)
+        images, labels = [], []
+        for _ in range(n):
+            image = background_level + background_texture.render(rng, self.size)
+            label = np.zeros((self.size, self.size), bool)
+            kinds = [target_kind] + clutter
+            for i in rng.permutation(len(kinds)):
+                kind = kinds[i]
+                mask = kind.draw(rng, self.size)
+                value = kind.level + rng.normal(0, 0.03) + kind.texture.render(rng, self.size)
+                image = np.where(mask, value, image)
+                label = mask if i == 0 else label & ~mask
+            coords = random_warp(rng, self.size, rng.uniform(0, 3) * self.size / 64, 0.0)
+            images.append(style.corrupt(rng, warp(image.astype(np.float32), coords, nearest=False)))
+            labels.append(warp(label.astype(np.float32), coords, nearest=True))
+        return images, labels
+
+    def _phantom(self, rng, n):
+        bank = self.phantoms
+        label = 1 if rng.uniform() < 0.8 else 2
+        per_slice = rng.uniform() < 0.4
+        volumes = rng.permutation(len(bank))
+        depth = bank.images[0].shape[2]
+        # the query (last) comes from its own volume; the support from a few others
+        owners = list(rng.choice(volumes[1:1 + int(rng.integers(1, 9))], n - 1)) + [volumes[0]]
+        style = _Style.random(rng, mild=True)
+        images, labels = [], []
+        for v in owners:
+            z = int(rng.integers(0, depth))
+            image, lab = bank.slice(int(v), z, label)
+            if image.shape[0] != self.size:
+                f = self.size / image.shape[0]
+                image = ndimage.zoom(image, f, order=1)
+                lab = (ndimage.zoom(lab, f, order=1) > 0.5).astype(np.float32)
+            if rng.uniform() < 0.5:
+                coords = random_warp(rng, self.size, rng.uniform(0, 2), 0.5)
+                image, lab = warp(image, coords, nearest=False), warp(lab, coords, nearest=True)
+            image = normalise(image) if per_slice else image
+            images.append(style.corrupt(rng, image, renormalise=per_slice))
+            labels.append(lab)
+        return images, labels
+
+    # -- shared finishing ------------------------------------------------------------------------
+
+    def _finish(self, rng, images, labels):
+        """The task's orientation (a dihedral transform) and contrast, the same for every image."""
+        k, flip = int(rng.integers(0, 4)), rng.uniform() < 0.5
+        strength = rng.uniform(0, 1)
+        seed = int(rng.integers(1 << 31))
+        out_i, out_l = [], []
+        for image, label in zip(images, labels):
+            image, label = np.rot90(image, k), np.rot90(label, k)
+            if flip:
+                image, label = image[:, ::-1], label[:, ::-1]
+            jitter = np.random.default_rng(seed)  # the same contrast change for every image
+            image = contrast_jitter(jitter, image, strength)
+            image = contrast_jitter(rng, image, 0.2)
+            out_i.append(image)
+            out_l.append(np.ascontiguousarray(label))
+        return np.stack(out_i).astype(np.float32), np.stack(out_l).astype(np.float32)
+
+
+@dataclass
+class _Style:
+    """A task's corruption strengths and affine freedom."""
+    corruptions: Corruptions
+    affine: float
+
+    @staticmethod
+    def random(rng: np.random.Generator, mild: bool = False) -> "_Style":
+        c = Corruptions.random(rng)
+        if mild:
+            c = Corruptions(c.noise * 0.5, c.bias * 0.5, c.blur * 0.5)
+        return _Style(c, float(rng.uniform(0, 1)))
+
+    def corrupt(self, rng, image, renormalise: bool = True):
+        image = self.corruptions.apply(rng, image)
+        return normalise(image) if renormalise else np.clip(image, 0, 1).astype(np.float32)
