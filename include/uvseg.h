@@ -266,8 +266,8 @@ uvs_status uvs_options_set_ct_window(uvs_options *options, double level, double 
  */
 uvs_status uvs_options_set_input_size(uvs_options *options, int32_t size);
 
-/* Worker threads, >= 1 [1]. Accepted for forward compatibility: computation currently runs on the
- * calling thread. */
+/* Threads of each prediction, 1 to 1024 [every core]. Results do not depend on it. The library
+ * owns these cores: it sets OpenBLAS to one thread for the process. */
 uvs_status uvs_options_set_threads(uvs_options *options, int32_t threads);
 
 /* ---- Volumes ---- */

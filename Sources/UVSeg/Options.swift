@@ -9,9 +9,8 @@ final class Options {
     /// The square input size slices are scaled to for the network; nil: the size the model's
     /// checkpoint declares.
     var inputSize: Int?
-    /// Worker threads asked for; kept for the engine's threading, which computes on the calling
-    /// thread for now.
-    var threads = 1
+    /// Threads of each prediction; nil: every core.
+    var threads: Int?
 }
 
 /// `uvs_progress_fn`: fraction done, stage name, caller's context; non-zero return cancels.

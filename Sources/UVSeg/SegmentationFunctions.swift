@@ -98,10 +98,11 @@ extension Options {
         handle.map { Handle.object($0, as: Options.self) } ?? Options()
     }
 
-    /// `loaded` with the input size these options ask for, or as it is when they ask for none.
+    /// `loaded` with the input size and thread count these options ask for, where they ask.
     func model(_ loaded: UniverSegModel) throws(UVSegError) -> UniverSegModel {
-        guard let inputSize else { return loaded }
-        return try UniverSegModel(network: loaded.network, inputSize: inputSize)
+        var model = try inputSize.map { (size) throws(UVSegError) in try UniverSegModel(network: loaded.network, inputSize: size) } ?? loaded
+        if let threads { model.threads = threads }
+        return model
     }
 
     /// The caller's progress callback as the workflow's reporter (silent when none is set).

@@ -1,4 +1,5 @@
 import Diagnostics
+import Network
 import Workflow
 
 // The volume segmentation setters of the "Options" section of include/uvseg.h.
@@ -115,6 +116,10 @@ public func uvs_options_set_input_size(_ options: OpaquePointer?, _ size: Int32)
 public func uvs_options_set_threads(_ options: OpaquePointer?, _ threads: Int32) -> Int32 {
     callBoundary { () throws(UVSegError) in
         let object = Handle.object(try required(options, "options"), as: Options.self)
-        object.threads = try count(threads, "threads")
+        let count = try count(threads, "threads")
+        guard count <= UniverSegNetwork.maximumThreadCount else {
+            throw .invalidArgument("threads must be from 1 to \(UniverSegNetwork.maximumThreadCount), got \(threads)")
+        }
+        object.threads = count
     }
 }

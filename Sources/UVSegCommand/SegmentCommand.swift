@@ -53,7 +53,7 @@ struct SegmentCommand: ParsableCommand {
         let supportVolumes = try supports.map { pair throws(UVSegError) in
             try VolumeFiles.labelledVolume(pair, role: "support")
         }
-        let segmenter = VolumeSegmenter(model: try ModelLoading.model(weights: segmentation.weights), options: options)
+        let segmenter = VolumeSegmenter(model: try ModelLoading.model(weights: segmentation.weights, threads: segmentation.threads), options: options)
         let labels = try segmenter.check(query: queryVolume, support: supportVolumes)
         if let largest = labels.last, largest > 65535 {
             throw UVSegError.invalidArgument("label \(largest) cannot be written: label maps hold labels up to 65535")

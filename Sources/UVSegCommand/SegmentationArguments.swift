@@ -1,6 +1,7 @@
 import ArgumentParser
 import Diagnostics
 import Foundation
+import Network
 import Workflow
 
 extension SupportStrategy: ExpressibleByArgument {}
@@ -52,8 +53,8 @@ struct SegmentationArguments: ParsableArguments {
     @Option(help: "CT window LEVEL,WIDTH in HU, used instead of percentiles.")
     var ctWindow: String?
 
-    @Option(help: "Worker threads (accepted for scripts; the engine currently computes on the calling thread).")
-    var threads = 1
+    @Option(help: "Threads of the network (default: every core); results do not depend on it.")
+    var threads = UniverSegNetwork.defaultThreadCount
 
     @Flag(help: "No progress bar.")
     var quiet = false
@@ -61,7 +62,9 @@ struct SegmentationArguments: ParsableArguments {
     /// The segmentation options these arguments describe (support size left at its default);
     /// throws `.invalidArgument` for malformed or out-of-range values.
     func options() throws(UVSegError) -> SegmentationOptions {
-        guard threads >= 1 else { throw .invalidArgument("--threads must be at least 1, got \(threads)") }
+        guard (1...UniverSegNetwork.maximumThreadCount).contains(threads) else {
+            throw .invalidArgument("--threads must be from 1 to \(UniverSegNetwork.maximumThreadCount), got \(threads)")
+        }
         var options = SegmentationOptions()
         options.planes = plane.planes
         options.strategy = strategy

@@ -6,5 +6,5 @@ struct UVSeg: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "uvseg",
         abstract: "In-context segmentation of medical images from a few labelled examples.",
-        subcommands: [EvaluateCommand.self, InfoCommand.self, SegmentCommand.self, ValidateCommand.self])
+        subcommands: [BenchCommand.self, EvaluateCommand.self, InfoCommand.self, SegmentCommand.self, ValidateCommand.self])
 }

@@ -36,7 +36,7 @@ struct ValidateCommand: ParsableCommand {
         for pair in cases { try VolumeFiles.requireExistingPair(pair, role: "case") }
         let volumes = try cases.map { pair throws(UVSegError) in try VolumeFiles.labelledVolume(pair, role: "case") }
         let validation = LocalValidation(
-            model: try ModelLoading.model(weights: segmentation.weights), options: options, supportSizes: sizes)
+            model: try ModelLoading.model(weights: segmentation.weights, threads: segmentation.threads), options: options, supportSizes: sizes)
         try validation.check(cases: volumes)
 
         let bar = ProgressBar(quiet: segmentation.quiet)

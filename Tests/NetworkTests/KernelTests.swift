@@ -47,16 +47,17 @@ struct KernelTests {
     @Test("a 3 x 3 convolution computed in one-row bands equals the direct sum, borders zero-padded")
     func convolutionBands() throws {
         var seeded = SeededValues(seed: 11)
-        let (inputs, outputs, height, width) = (3, 2, 5, 4)
+        // Wider than half a band (ConvolutionWorkers.bandPixels): one-row bands, five of them.
+        let (inputs, outputs, height, width) = (3, 2, 5, 300)
         let weights = seeded.values(outputs * inputs * 9, in: -1..<1)
         let bias = seeded.values(outputs, in: -1..<1)
         let first = try Self.map(channels: 1, height: height, width: width, seeded.values(height * width, in: -1..<1))
         let rest = try Self.map(channels: 2, height: height, width: width, seeded.values(2 * height * width, in: -1..<1))
         let kernel = try ConvolutionKernel(CheckpointTensor(shape: [outputs, inputs, 3, 3], values: weights), name: "w")
         let output = try FeatureMap(channels: outputs, height: height, width: width)
-        // Room for exactly one output row of im2col columns: five bands.
-        let scratch = try FloatBuffer(count: kernel.minimumScratchCount(width: width))
-        kernel.apply(to: [first.slab, rest.slab], height: height, width: width, bias: bias, into: output.values, scratch: scratch)
+        #expect(ConvolutionWorkers.rowsPerBand(width: width) == 1)
+        let workers = try ConvolutionWorkers(threadCount: 2, scratchCount: kernel.minimumScratchCount(width: width))
+        kernel.apply(to: [first.slab, rest.slab], height: height, width: width, bias: bias, into: output.values, workers: workers)
 
         let input = Self.values(first) + Self.values(rest)
         var expected: [Float] = []
@@ -77,5 +78,34 @@ struct KernelTests {
             }
         }
         #expect(zip(Self.values(output), expected).allSatisfy { abs($0 - $1) <= 1e-5 })
+    }
+
+    @Test("a composed 5 x 5 kernel with its border ring redone equals two 3 x 3 convolutions")
+    func composedKernel() throws {
+        var seeded = SeededValues(seed: 12)
+        let (inputs, middle, outputs, height, width) = (2, 4, 3, 6, 7)
+        let inner = try ConvolutionKernel(
+            CheckpointTensor(shape: [middle, inputs, 3, 3], values: seeded.values(middle * inputs * 9, in: -1..<1)), name: "inner")
+        let outer = try ConvolutionKernel(
+            CheckpointTensor(shape: [outputs, middle, 3, 3], values: seeded.values(outputs * middle * 9, in: -1..<1)), name: "outer")
+        let input = try Self.map(channels: inputs, height: height, width: width, seeded.values(inputs * height * width, in: -1..<1))
+        let composed = outer.composed(after: inner)
+        let scratchCount = max(
+            inner.minimumScratchCount(width: width), composed.minimumScratchCount(width: width), outer.borderScratchCount)
+        let workers = try ConvolutionWorkers(threadCount: 1, scratchCount: scratchCount)
+
+        let intermediate = try FeatureMap(channels: middle, height: height, width: width)
+        inner.apply(to: [input.slab], height: height, width: width, bias: nil, into: intermediate.values, workers: workers)
+        let twoStep = try FeatureMap(channels: outputs, height: height, width: width)
+        outer.apply(to: [intermediate.slab], height: height, width: width, bias: nil, into: twoStep.values, workers: workers)
+
+        let oneStep = try FeatureMap(channels: outputs, height: height, width: width)
+        composed.apply(to: [input.slab], height: height, width: width, bias: nil, into: oneStep.values, workers: workers)
+        // Without the ring redone, the border differs: the two-step form zero-pads the intermediate.
+        let difference = zip(Self.values(oneStep), Self.values(twoStep)).map { abs($0 - $1) }.max() ?? 0
+        #expect(difference > 1e-3)
+        outer.applyOnBorder(to: intermediate.slab, height: height, width: width, into: oneStep.values, scratch: workers.callerScratch)
+        let remaining = zip(Self.values(oneStep), Self.values(twoStep)).map { abs($0 - $1) }.max() ?? 0
+        #expect(remaining < 1e-5)
     }
 }

@@ -95,10 +95,10 @@ struct PredictionArgumentTests {
 
         let big = try PredictionShape(queryCount: 1, supportCount: 1000, height: 4096, width: 4096)
         #expect(try Self.network().minimumWorkingMemory(for: big) > UniverSegNetwork.defaultWorkingMemoryLimit)
-        #expect(throws: UVSegError.self) { try Self.network().queriesPerBatch(for: big) }
+        #expect(throws: UVSegError.self) { try Self.network().queriesPerBatch(for: big, threads: 1) }
     }
 
-    @Test("queries give the same logits whether they share encoder block 0's work or run one at a time")
+    @Test("queries give the same logits, up to rounding, whether they share encoder block 0's work or run one at a time")
     func batchingChangesNothing() throws {
         let (queryCount, supportCount) = (5, 3)
         let queries = Self.images(queryCount, seed: 1)
@@ -108,21 +108,23 @@ struct PredictionArgumentTests {
 
         let shared = try Self.network()
         let oneAtATime = try Self.network(workingMemoryLimit: shared.minimumWorkingMemory(for: shape))
-        #expect(try shared.queriesPerBatch(for: shape) == queryCount)
-        #expect(try oneAtATime.queriesPerBatch(for: shape) == 1)
+        #expect(try shared.queriesPerBatch(for: shape, threads: 1) == queryCount)
+        #expect(try oneAtATime.queriesPerBatch(for: shape, threads: 1) == 1)
 
         let batched = try shared.predict(
             queries: queries, supportImages: supportImages, supportLabels: supportLabels,
-            queryCount: queryCount, supportCount: supportCount, height: 32, width: 40)
+            queryCount: queryCount, supportCount: supportCount, height: 32, width: 40, threads: 1)
         let single = try oneAtATime.predict(
             queries: queries, supportImages: supportImages, supportLabels: supportLabels,
-            queryCount: queryCount, supportCount: supportCount, height: 32, width: 40)
-        #expect(batched == single)
+            queryCount: queryCount, supportCount: supportCount, height: 32, width: 40, threads: 1)
+        // A batch splits conv(P + V_k, Ws) into shared terms; one query convolves the sum: the two
+        // round differently, by far less than the parity tolerance.
+        #expect(NetworkParityTests.maximumDifference(batched, single) <= 1e-5)
         let plane = 32 * 40
         let third = try shared.predict(
             queries: Array(queries[(2 * plane)..<(3 * plane)]), supportImages: supportImages, supportLabels: supportLabels,
             queryCount: 1, supportCount: supportCount, height: 32, width: 40)
-        #expect(Array(batched[(2 * plane)..<(3 * plane)]) == third)
+        #expect(NetworkParityTests.maximumDifference(Array(batched[(2 * plane)..<(3 * plane)]), third) <= 1e-5)
     }
 
     @Test("one network predicts from many threads at once with the results of one thread")

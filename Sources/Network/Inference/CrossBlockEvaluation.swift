@@ -11,9 +11,11 @@ extension ForwardPass {
     ///     P      = conv(T, Wc_T) + bc                       once per target
     ///     V_k    = conv(U_k, Wc_U)                          once per member, shared by all targets
     ///     T'     = LeakyReLU(conv(P + mean_k V_k, Wt) + bt)
-    ///     U_k'   = LeakyReLU(conv(P, Ws) + bs + conv(V_k, Ws))
+    ///     U_k'   = LeakyReLU(conv(P + V_k, Ws) + bs)
     ///
-    /// since Z_k = P + V_k and convolution is linear (each operand zero-padded). Members stream
+    /// since Z_k = P + V_k and convolution is linear (each operand zero-padded); with several
+    /// targets, conv(P + V_k, Ws) is split into conv(P, Ws) + conv(V_k, Ws) so that the member
+    /// term is shared. Members stream
     /// through one set of buffers; U_k' goes to `supportOutput`. With `supportOutput` nil the
     /// support convolutions are skipped: T' needs only mean_k V_k.
     func evaluate(
@@ -34,9 +36,10 @@ extension ForwardPass {
         let crossSupport = try FeatureMap(channels: crossFeatures, height: height, width: width)
         let crossSupportSum = try FeatureMap(channels: crossFeatures, height: height, width: width)
         for member in 0..<supportCount {
-            convolve(block.crossSupport, try supportInput(member), bias: nil, into: crossSupport)
+            let input = try supportInput(member)
+            convolve(block.crossSupport, input, bias: nil, into: crossSupport)
             Accumulation.add(crossSupport.values, into: crossSupportSum.values, count: crossSupport.count)
-            try supportWork?.addMember(crossSupport: crossSupport, pass: self)
+            try supportWork?.addMember(input: input, crossSupport: crossSupport, pass: self)
         }
 
         let inverseCount = 1 / Float(supportCount)
@@ -63,19 +66,28 @@ extension ForwardPass {
 
     /// output = conv(concat(inputs), kernel) + bias at `output`'s size.
     func convolve(_ kernel: ConvolutionKernel, _ inputs: [ChannelSlab], bias: [Float]?, into output: FeatureMap) {
-        kernel.apply(to: inputs, height: output.height, width: output.width, bias: bias, into: output.values, scratch: scratch)
+        kernel.apply(to: inputs, height: output.height, width: output.width, bias: bias, into: output.values, workers: workers)
     }
 }
 
-/// The buffers and steps of a block's support output: U_k' = LeakyReLU(A + conv(V_k, Ws)), with
-/// A = conv(P, Ws) + bs computed once per target.
+/// The buffers and steps of a block's support output U_k' = LeakyReLU(conv(P + V_k, Ws) + bs).
+///
+/// Several targets share the member term: U_k' = LeakyReLU(A + conv(V_k, Ws)) with
+/// A = conv(P, Ws) + bs once per target, one convolution per member and one per target. A single
+/// target convolves P + V_k directly: one convolution per member and none more. Where the block
+/// has a composed kernel, the member term is conv(U_k, composed) instead, with its border ring
+/// redone as conv(V_k, Ws).
 private struct SupportOutputWork {
+    private enum Terms {
+        /// A per target, and conv(V_k, Ws) of the current member.
+        case shared(bases: [FeatureMap], memberTerm: FeatureMap)
+        /// P of the one target, and P + V_k of the current member.
+        case direct(crossTarget: FeatureMap, crossSum: FeatureMap)
+    }
+
     let block: CrossBlockWeights
     let receiver: ForwardPass.SupportOutputReceiver
-    /// A, per target.
-    let bases: [FeatureMap]
-    /// conv(V_k, Ws) of the current member.
-    let memberTerm: FeatureMap
+    private let terms: Terms
     /// U_k' of the current member and target.
     let activated: FeatureMap
 
@@ -86,20 +98,41 @@ private struct SupportOutputWork {
         self.block = block
         self.receiver = receiver
         let features = block.widths.outputFeatures
-        bases = try crossTargets.map { (crossTarget) throws(UVSegError) in
-            let base = try FeatureMap(channels: features, height: height, width: width)
-            pass.convolve(block.support, [crossTarget.slab], bias: block.supportBias, into: base)
-            return base
+        if crossTargets.count == 1 && block.composedSupport == nil {
+            terms = .direct(
+                crossTarget: crossTargets[0],
+                crossSum: try FeatureMap(channels: block.widths.crossFeatures, height: height, width: width))
+        } else {
+            let bases = try crossTargets.map { (crossTarget) throws(UVSegError) in
+                let base = try FeatureMap(channels: features, height: height, width: width)
+                pass.convolve(block.support, [crossTarget.slab], bias: block.supportBias, into: base)
+                return base
+            }
+            terms = .shared(bases: bases, memberTerm: try FeatureMap(channels: features, height: height, width: width))
         }
-        memberTerm = try FeatureMap(channels: features, height: height, width: width)
         activated = try FeatureMap(channels: features, height: height, width: width)
     }
 
-    func addMember(crossSupport: FeatureMap, pass: ForwardPass) throws(UVSegError) {
-        pass.convolve(block.support, [crossSupport.slab], bias: nil, into: memberTerm)
-        for (index, base) in bases.enumerated() {
-            LeakyReLU.apply(sumOf: base.values, memberTerm.values, into: activated.values, count: activated.count)
-            try receiver(index, activated)
+    func addMember(input: [ChannelSlab], crossSupport: FeatureMap, pass: ForwardPass) throws(UVSegError) {
+        switch terms {
+        case .shared(let bases, let memberTerm):
+            if let composed = block.composedSupport {
+                pass.convolve(composed, input, bias: nil, into: memberTerm)
+                block.support.applyOnBorder(
+                    to: crossSupport.slab, height: memberTerm.height, width: memberTerm.width,
+                    into: memberTerm.values, scratch: pass.workers.callerScratch)
+            } else {
+                pass.convolve(block.support, [crossSupport.slab], bias: nil, into: memberTerm)
+            }
+            for (index, base) in bases.enumerated() {
+                LeakyReLU.apply(sumOf: base.values, memberTerm.values, into: activated.values, count: activated.count)
+                try receiver(index, activated)
+            }
+        case .direct(let crossTarget, let crossSum):
+            Accumulation.sum(crossTarget.values, crossSupport.values, into: crossSum.values, count: crossSum.count)
+            pass.convolve(block.support, [crossSum.slab], bias: block.supportBias, into: activated)
+            LeakyReLU.applyInPlace(activated.values, count: activated.count)
+            try receiver(0, activated)
         }
     }
 }

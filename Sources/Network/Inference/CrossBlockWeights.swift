@@ -13,6 +13,9 @@ struct CrossBlockWeights: Sendable {
     let targetBias: [Float]
     let support: ConvolutionKernel
     let supportBias: [Float]
+    /// conv(conv(U_k, Wc_U), Ws) as one 5 x 5 kernel, where that is cheaper than the second
+    /// 3 x 3 convolution: encoder block 0, whose members have few channels (model.md).
+    let composedSupport: ConvolutionKernel?
 
     /// The block at `position` of `architecture`, from tensors `architecture` was checked against.
     init(_ position: BlockPosition, of architecture: UniverSegArchitecture, tensors: [String: CheckpointTensor]) throws(UVSegError) {
@@ -27,6 +30,8 @@ struct CrossBlockWeights: Sendable {
         targetBias = try tensors.required(names.targetBias).values
         support = try ConvolutionKernel(tensors.required(names.supportWeight), name: names.supportWeight)
         supportBias = try tensors.required(names.supportBias).values
+        let composedIsCheaper = 25 * crossSupport.inputChannels < 9 * crossSupport.outputChannels
+        composedSupport = position == .encoder(0) && composedIsCheaper ? support.composed(after: crossSupport) : nil
     }
 }
 

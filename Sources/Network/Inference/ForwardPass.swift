@@ -1,7 +1,7 @@
 import Diagnostics
 
 /// One call's evaluation of the network: model.md's two-stream graph in its exact reformulation,
-/// with the buffers of that call. Used by one thread.
+/// with the buffers of that call. Called from one thread; its convolutions use `workers`' threads.
 ///
 /// Which support outputs are kept, and how:
 /// - encoder block 0 runs once for a batch of queries, streaming the members: its support half is
@@ -17,13 +17,13 @@ struct ForwardPass {
     let weights: NetworkWeights
     let architecture: UniverSegArchitecture
     let shape: PredictionShape
-    let scratch: FloatBuffer
+    let workers: ConvolutionWorkers
 
     init(weights: NetworkWeights, workingMemory: WorkingMemory) throws(UVSegError) {
         self.weights = weights
         architecture = workingMemory.architecture
         shape = workingMemory.shape
-        scratch = try FloatBuffer(count: workingMemory.scratchCount)
+        workers = try ConvolutionWorkers(threadCount: workingMemory.threadCount, scratchCount: workingMemory.scratchCount)
     }
 
     /// Segments `queries` (each height x width) with the support set, writing one logit map per
@@ -169,6 +169,6 @@ struct ForwardPass {
     private func writeLogits(of target: FeatureMap, into logits: UnsafeMutablePointer<Float>) {
         weights.output.apply(
             to: [target.slab], height: target.height, width: target.width, bias: weights.outputBias,
-            into: logits, scratch: scratch)
+            into: logits, workers: workers)
     }
 }

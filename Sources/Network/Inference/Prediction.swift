@@ -11,25 +11,32 @@ extension UniverSegNetwork {
     /// first block is done once for up to 16 of them: segmenting the slices of a volume in one
     /// call is cheaper than one call per slice.
     ///
+    /// The convolutions run on `threads` threads (default: every core); the logits are
+    /// bit-identical whatever the thread count. The call sets OpenBLAS to one thread for the
+    /// process: uvseg's own threads own the cores.
+    ///
     /// Throws `.invalidArgument` for a count below 1, a height or width that is not a positive
-    /// multiple of `sizeMultiple`, or a buffer of the wrong length; `.outOfMemory` if the call
-    /// would need more than `workingMemoryLimit` or memory runs out.
+    /// multiple of `sizeMultiple`, a thread count outside 1...`maximumThreadCount`, or a buffer of
+    /// the wrong length; `.outOfMemory` if the call would need more than `workingMemoryLimit` or
+    /// memory runs out.
     public func predict(
         queries: UnsafeBufferPointer<Float>,
         supportImages: UnsafeBufferPointer<Float>,
         supportLabels: UnsafeBufferPointer<Float>,
         queryCount: Int, supportCount: Int, height: Int, width: Int,
-        into logits: UnsafeMutableBufferPointer<Float>
+        into logits: UnsafeMutableBufferPointer<Float>, threads: Int = defaultThreadCount
     ) throws(UVSegError) {
         let shape = try PredictionShape(queryCount: queryCount, supportCount: supportCount, height: height, width: width)
+        try Self.checkThreadCount(threads)
         try shape.checkDivisible(by: sizeMultiple, encoderBlockCount: architecture.encoder.count)
         let queryValues = try Self.checkedBase(queries, "queries", count: shape.queryValueCount, shape: shape)
         let imageValues = try Self.checkedBase(supportImages, "supportImages", count: shape.supportValueCount, shape: shape)
         let labelValues = try Self.checkedBase(supportLabels, "supportLabels", count: shape.supportValueCount, shape: shape)
         let logitValues = try Self.checkedBase(UnsafeBufferPointer(logits), "logits", count: shape.queryValueCount, shape: shape)
 
-        let batchSize = try queriesPerBatch(for: shape)
-        let pass = try ForwardPass(weights: weights, workingMemory: WorkingMemory(architecture: architecture, shape: shape))
+        let batchSize = try queriesPerBatch(for: shape, threads: threads)
+        let pass = try ForwardPass(
+            weights: weights, workingMemory: WorkingMemory(architecture: architecture, shape: shape, threadCount: threads))
         for batchStart in stride(from: 0, to: queryCount, by: batchSize) {
             let batch = batchStart..<min(batchStart + batchSize, queryCount)
             try pass.predict(
@@ -42,7 +49,7 @@ extension UniverSegNetwork {
     /// `predict` over arrays; returns the queryCount x height x width logits.
     public func predict(
         queries: [Float], supportImages: [Float], supportLabels: [Float],
-        queryCount: Int, supportCount: Int, height: Int, width: Int
+        queryCount: Int, supportCount: Int, height: Int, width: Int, threads: Int = defaultThreadCount
     ) throws(UVSegError) -> [Float] {
         let shape = try PredictionShape(queryCount: queryCount, supportCount: supportCount, height: height, width: width)
         guard queries.count == shape.queryValueCount else {
@@ -57,7 +64,7 @@ extension UniverSegNetwork {
                             try predict(
                                 queries: queries, supportImages: supportImages, supportLabels: supportLabels,
                                 queryCount: queryCount, supportCount: supportCount, height: height, width: width,
-                                into: logits)
+                                into: logits, threads: threads)
                         }
                     }
                 }
@@ -65,6 +72,12 @@ extension UniverSegNetwork {
         }
         try result.get()
         return logits
+    }
+
+    private static func checkThreadCount(_ threads: Int) throws(UVSegError) {
+        guard (1...maximumThreadCount).contains(threads) else {
+            throw .invalidArgument("the thread count must be from 1 to \(maximumThreadCount), not \(threads)")
+        }
     }
 
     /// The buffer's first element, once its length is checked against `count`.

@@ -12,6 +12,10 @@ public final class UniverSegNetwork: Sendable {
     /// At most this many queries of one call share encoder block 0's support work at a time; more
     /// would save little and hold more memory.
     static let maximumQueriesSharingSupportWork = 16
+    /// The default thread count of a prediction: every core available to the process.
+    public static var defaultThreadCount: Int { ConvolutionWorkers.availableCores }
+    /// The most threads one prediction may use.
+    public static let maximumThreadCount = 1024
 
     /// The depth and widths, inferred from the checkpoint.
     public let architecture: UniverSegArchitecture
@@ -45,17 +49,17 @@ public final class UniverSegNetwork: Sendable {
     /// The number image height and width must be multiples of: 2^(L-1) for L encoder blocks.
     public var sizeMultiple: Int { architecture.sizeMultiple }
 
-    /// The least working memory, in bytes, a call of `shape` needs (one query at a time);
-    /// `Int.max` if it is beyond counting.
-    public func minimumWorkingMemory(for shape: PredictionShape) -> Int {
-        let bytes = WorkingMemory(architecture: architecture, shape: shape).bytes(batchSize: 1).rounded(.up)
+    /// The least working memory, in bytes, a call of `shape` on `threads` threads needs (one query
+    /// at a time); `Int.max` if it is beyond counting.
+    public func minimumWorkingMemory(for shape: PredictionShape, threads: Int = 1) -> Int {
+        let bytes = WorkingMemory(architecture: architecture, shape: shape, threadCount: threads).bytes(batchSize: 1).rounded(.up)
         return bytes < Double(Int.max) ? Int(bytes) : Int.max
     }
 
     /// How many queries share encoder block 0's support work at a time: as many as the limit
     /// allows, up to `maximumQueriesSharingSupportWork`. Throws `.outOfMemory` if not even one fits.
-    func queriesPerBatch(for shape: PredictionShape) throws(UVSegError) -> Int {
-        let memory = WorkingMemory(architecture: architecture, shape: shape)
+    func queriesPerBatch(for shape: PredictionShape, threads: Int) throws(UVSegError) -> Int {
+        let memory = WorkingMemory(architecture: architecture, shape: shape, threadCount: threads)
         let largest = min(shape.queryCount, Self.maximumQueriesSharingSupportWork)
         for batchSize in stride(from: largest, through: 1, by: -1) where memory.bytes(batchSize: batchSize) <= Double(workingMemoryLimit) {
             return batchSize

@@ -1,23 +1,26 @@
 /// The memory one prediction call needs, estimated before anything is allocated.
 ///
-/// An upper bound that follows `ForwardPass`: the convolution scratch, the full-resolution maps of
+/// An upper bound that follows `ForwardPass`: each thread's convolution scratch, the full-resolution maps of
 /// encoder block 0 for each query of a batch (with that query's pooled support members), the
 /// per-member support maps below full resolution of one query, and each block's temporaries.
 struct WorkingMemory {
-    /// im2col scratch the passes aim for: bands of output rows are sized to fit it.
-    static let preferredScratchCount = 1 << 21
-
     let architecture: UniverSegArchitecture
     let shape: PredictionShape
+    /// Threads of the call, each with its own scratch.
+    let threadCount: Int
 
-    /// Floats of the im2col scratch: the preferred size, or one output row of the widest
-    /// convolution if that is more.
+    /// Floats of one thread's im2col scratch: one band of the widest convolution at any level,
+    /// or a chunk of encoder block 0's border ring (`applyOnBorder`) if that is more.
     var scratchCount: Int {
-        let widestRow = architecture.blockPositions.map { position in
+        let bands = architecture.blockPositions.map { position in
             let inputs = architecture.inputChannels(position)
-            return max(inputs.target + inputs.support, architecture.widths(position).crossFeatures) * 9 * shape.width
+            let width = shape.width >> architecture.level(of: position)
+            let channels = max(inputs.target, inputs.support, architecture.widths(position).crossFeatures)
+            return channels * 9 * ConvolutionWorkers.rowsPerBand(width: width) * width
         }.max() ?? 0
-        return max(Self.preferredScratchCount, widestRow)
+        let first = architecture.encoder[0]
+        let border = (first.crossFeatures * 9 + first.outputFeatures) * ConvolutionKernel.borderChunk
+        return max(bands, border)
     }
 
     /// Bytes needed when `batchSize` queries share the support work of encoder block 0. A Double,
@@ -49,7 +52,7 @@ struct WorkingMemory {
                 * (3 * Double(widths.crossFeatures) + 5 * Double(widths.outputFeatures) + 2 * Double(inputs.target))
         }
 
-        let floats = Double(scratchCount) + Double(batchSize) * perQuery + memberMaps + temporaries
+        let floats = Double(threadCount) * Double(scratchCount) + Double(batchSize) * perQuery + memberMaps + temporaries
         return floats * Double(MemoryLayout<Float>.stride)
     }
 }

@@ -7,6 +7,13 @@ enum Accumulation {
         }
     }
 
+    /// sum = a + b, elementwise.
+    static func sum(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into sum: UnsafeMutablePointer<Float>, count: Int) {
+        for index in 0..<count {
+            sum[index] = a[index] + b[index]
+        }
+    }
+
     /// values *= scale, elementwise.
     static func scale(_ values: UnsafeMutablePointer<Float>, by scale: Float, count: Int) {
         for index in 0..<count {

@@ -2,21 +2,22 @@ import COpenBLAS
 
 /// Stride-1 convolution with zero padding, as im2col + one `cblas_sgemm` per band of output rows.
 ///
-/// Bands bound the im2col matrix to the scratch buffer, so a convolution at any resolution needs
-/// only that one buffer besides its input and output.
+/// Bands bound the im2col matrix to a thread's scratch buffer, so a convolution at any resolution
+/// needs only that buffer per thread besides its input and output; they are spread over the
+/// threads of `ConvolutionWorkers`, and their size never depends on the thread count.
 extension ConvolutionKernel {
-    /// Scratch floats that `apply` needs at least for images `width` wide: one output row's columns.
+    /// Scratch floats per thread that `apply` needs for images `width` wide: one band's columns.
     func minimumScratchCount(width: Int) -> Int {
-        size == 1 ? 0 : reductionLength * width
+        size == 1 ? 0 : reductionLength * ConvolutionWorkers.rowsPerBand(width: width) * width
     }
 
     /// output = conv(concat(inputs), self) + bias, for outputChannels x height x width `output`.
     ///
     /// The slabs' channels add up to `inputChannels`; `scratch` holds at least
-    /// `minimumScratchCount(width:)` floats.
+    /// `minimumScratchCount(width:)` floats per thread of `workers`.
     func apply(
         to inputs: [ChannelSlab], height: Int, width: Int, bias: [Float]?,
-        into output: UnsafeMutablePointer<Float>, scratch: FloatBuffer
+        into output: UnsafeMutablePointer<Float>, workers: ConvolutionWorkers
     ) {
         let planeSize = height * width
         if let bias {
@@ -29,7 +30,7 @@ extension ConvolutionKernel {
             if size == 1 {
                 applyPointwise(weights, to: inputs, planeSize: planeSize, accumulating: bias != nil, into: output)
             } else {
-                applyByBands(weights, to: inputs, height: height, width: width, accumulating: bias != nil, into: output, scratch: scratch)
+                applyByBands(weights, to: inputs, height: height, width: width, accumulating: bias != nil, into: output, workers: workers)
             }
         }
     }
@@ -54,10 +55,12 @@ extension ConvolutionKernel {
 
     private func applyByBands(
         _ weights: UnsafePointer<Float>, to inputs: [ChannelSlab], height: Int, width: Int, accumulating: Bool,
-        into output: UnsafeMutablePointer<Float>, scratch: FloatBuffer
+        into output: UnsafeMutablePointer<Float>, workers: ConvolutionWorkers
     ) {
-        let rowsPerBand = max(1, min(height, scratch.count / (reductionLength * width)))
-        for firstRow in stride(from: 0, to: height, by: rowsPerBand) {
+        let rowsPerBand = min(height, ConvolutionWorkers.rowsPerBand(width: width))
+        let bandCount = (height + rowsPerBand - 1) / rowsPerBand
+        workers.forEachBand(bandCount) { band, scratch in
+            let firstRow = band * rowsPerBand
             let rows = min(rowsPerBand, height - firstRow)
             let columns = rows * width
             Im2Col.fill(scratch.values, from: inputs, height: height, width: width, kernelSize: size, rows: firstRow..<(firstRow + rows))

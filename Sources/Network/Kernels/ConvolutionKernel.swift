@@ -5,7 +5,7 @@ import Diagnostics
 struct ConvolutionKernel: Sendable {
     let outputChannels: Int
     let inputChannels: Int
-    /// The square kernel's side: 3 or 1.
+    /// The square kernel's side: 3 or 1 from a checkpoint, 5 when composed.
     let size: Int
     let weights: [Float]
 
@@ -19,7 +19,7 @@ struct ConvolutionKernel: Sendable {
         self.init(outputChannels: tensor.shape[0], inputChannels: tensor.shape[1], size: tensor.shape[2], weights: tensor.values)
     }
 
-    private init(outputChannels: Int, inputChannels: Int, size: Int, weights: [Float]) {
+    init(outputChannels: Int, inputChannels: Int, size: Int, weights: [Float]) {
         self.outputChannels = outputChannels
         self.inputChannels = inputChannels
         self.size = size

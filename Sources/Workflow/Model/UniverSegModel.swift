@@ -10,6 +10,8 @@ public struct UniverSegModel: InContextModel, Sendable {
 
     public let network: UniverSegNetwork
     public let inputSize: Int
+    /// Threads of each prediction (default: every core); the logits do not depend on it.
+    public var threads = UniverSegNetwork.defaultThreadCount
 
     /// The network of `checkpoint`, at the input size it declares (`inputSizeKey`), else
     /// `standardInputSize`. Throws the network's errors, and `.badFormat` for a declared size that
@@ -44,6 +46,6 @@ public struct UniverSegModel: InContextModel, Sendable {
     ) throws(UVSegError) -> [Float] {
         try network.predict(
             queries: queries, supportImages: supportImages, supportLabels: supportLabels,
-            queryCount: queryCount, supportCount: supportCount, height: inputSize, width: inputSize)
+            queryCount: queryCount, supportCount: supportCount, height: inputSize, width: inputSize, threads: threads)
     }
 }

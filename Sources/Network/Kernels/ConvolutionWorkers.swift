@@ -1,0 +1,77 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import COpenBLAS
+import Diagnostics
+import Dispatch
+
+/// The threads of one prediction call, and each thread's im2col scratch.
+///
+/// uvseg owns the cores: OpenBLAS is set to one thread for the whole process (once, before the
+/// first call), and a convolution splits its output into bands of rows whose size depends only on
+/// the image width, never on the thread count. Each band is one single-threaded sgemm whichever
+/// thread runs it, so every output value is computed by the same operations in the same order and
+/// results are bit-identical for any thread count.
+final class ConvolutionWorkers {
+    /// Output pixels per band: small enough to give every thread work at half and quarter
+    /// resolution, large enough for sgemm to run near its peak.
+    static let bandPixels = 512
+
+    /// Rows of a band for images `width` wide: at least one.
+    static func rowsPerBand(width: Int) -> Int {
+        max(1, bandPixels / max(width, 1))
+    }
+
+    let threadCount: Int
+    private let scratch: [FloatBuffer]
+
+    /// `threadCount` threads, each with `scratchCount` floats of scratch.
+    init(threadCount: Int, scratchCount: Int) throws(UVSegError) {
+        _ = Self.singleThreadedBLAS
+        self.threadCount = threadCount
+        var scratch: [FloatBuffer] = []
+        for _ in 0..<threadCount {
+            scratch.append(try FloatBuffer(count: scratchCount))
+        }
+        self.scratch = scratch
+    }
+
+    /// The scratch of the calling thread, for work outside `forEachBand`.
+    var callerScratch: FloatBuffer { scratch[0] }
+
+    /// Runs `body(band, scratch)` for every band in 0..<bandCount, spread over the threads; bands
+    /// must write disjoint memory.
+    func forEachBand(_ bandCount: Int, _ body: (Int, FloatBuffer) -> Void) {
+        let threads = min(threadCount, bandCount)
+        guard threads > 1 else {
+            for band in 0..<bandCount { body(band, scratch[0]) }
+            return
+        }
+        let buffers = UncheckedSendable(value: scratch)
+        withoutActuallyEscaping(body) { escapable in
+            let work = UncheckedSendable(value: escapable)
+            DispatchQueue.concurrentPerform(iterations: threads) { thread in
+                for band in stride(from: thread, to: bandCount, by: threads) {
+                    work.value(band, buffers.value[thread])
+                }
+            }
+        }
+    }
+
+    /// OpenBLAS set to one thread: the engine's own threads own the cores (nested pools would
+    /// oversubscribe them).
+    private static let singleThreadedBLAS: Void = openblas_set_num_threads(1)
+
+    /// The cores available to the process: the default thread count.
+    static var availableCores: Int {
+        max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+    }
+}
+
+/// Hands values to the threads of `concurrentPerform`, which only read them or write disjoint
+/// memory through them.
+private struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+}

@@ -1,0 +1,133 @@
+import ArgumentParser
+import Diagnostics
+import Foundation
+import Network
+
+/// `uvseg bench`: time per query slice, FLOPs, throughput and peak memory of predictions.
+///
+/// Each configuration runs in a child process (this command re-executed with `--single`), so
+/// that the peak resident memory reported is that configuration's alone.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Time the network on random inputs: seconds per query slice, GFLOP/s, peak memory.",
+        discussion: """
+            Uses random weights of the published widths (4 encoder blocks of 64, 64) unless --weights \
+            is given. For each support size S and query count Q, one call segments Q query slices with \
+            one support set of S pairs; the time per query is the median call time over the repeats \
+            divided by Q. FLOPs count the convolutions actually performed (multiply-adds as 2). Build \
+            with -c release for meaningful numbers.
+            """)
+
+    @Option(help: "Checkpoint to time (.pt or .safetensors); default: random weights of the published widths.")
+    var weights: String?
+
+    @Option(help: "Support sizes, comma-separated.")
+    var supports = "1,8,16,64"
+
+    @Option(help: "Query slices per call, comma-separated.")
+    var queries = "1,24"
+
+    @Option(help: "Timed calls per configuration (the median is reported).")
+    var repeats = 3
+
+    @Option(help: "Threads of each call (default: every core).")
+    var threads = UniverSegNetwork.defaultThreadCount
+
+    @Option(help: "Height and width of the slices.")
+    var size = 128
+
+    @Flag(help: "Also measure the machine's sgemm peak (2048^3, single-threaded sgemm per thread).")
+    var gemmPeak = false
+
+    @Option(help: .hidden)
+    var single: String?
+
+    func run() throws {
+        guard repeats >= 1 else { throw UVSegError.invalidArgument("--repeats must be at least 1, got \(repeats)") }
+        if let single {
+            let values = try SegmentationArguments.numbers(single, "--single")
+            guard values.count == 2 else { throw UVSegError.invalidArgument("--single takes S,Q") }
+            try runOne(supportCount: values[0], queryCount: values[1])
+            return
+        }
+        print("threads=\(threads) cores=\(UniverSegNetwork.defaultThreadCount) size=\(size)x\(size) repeats=\(repeats)")
+        if gemmPeak {
+            let gflops = try GEMMPeak.measure(threads: threads, repeats: repeats)
+            print("sgemm_peak_gflops=\(Self.format(gflops, 1)) (2048^3, \(threads) threads)")
+        }
+        // The children write to the same output: what this process printed goes first.
+        fflush(nil)
+        for supportCount in try SegmentationArguments.numbers(supports, "--supports") {
+            for queryCount in try SegmentationArguments.numbers(queries, "--queries") {
+                try runChild(supportCount: supportCount, queryCount: queryCount)
+            }
+        }
+    }
+
+    /// Runs one configuration in a child process, which prints its own result line.
+    private func runChild(supportCount: Int, queryCount: Int) throws {
+        var arguments = [
+            "bench", "--single", "\(supportCount),\(queryCount)", "--repeats", "\(repeats)",
+            "--threads", "\(threads)", "--size", "\(size)",
+        ]
+        if let weights { arguments += ["--weights", weights] }
+        let child = Process()
+        child.executableURL = URL(fileURLWithPath: "/proc/self/exe")
+        child.arguments = arguments
+        try child.run()
+        child.waitUntilExit()
+        guard child.terminationStatus == 0 else {
+            throw UVSegError.io("the benchmark of S = \(supportCount), \(queryCount) queries failed (status \(child.terminationStatus))")
+        }
+    }
+
+    /// Times one configuration in this process and prints its result line.
+    private func runOne(supportCount: Int, queryCount: Int) throws {
+        let network: UniverSegNetwork
+        if let weights {
+            network = try UniverSegNetwork(contentsOf: weights)
+        } else {
+            let published = try UniverSegArchitecture(encoder: Array(repeating: BlockWidths(crossFeatures: 64, outputFeatures: 64), count: 4))
+            network = try UniverSegNetwork(checkpoint: Checkpoint(randomWeightsOf: published, seed: 1))
+        }
+        let shape = try PredictionShape(queryCount: queryCount, supportCount: supportCount, height: size, width: size)
+        let queryValues = Self.pattern(count: shape.queryValueCount, seed: 1)
+        let supportImages = Self.pattern(count: shape.supportValueCount, seed: 2)
+        let supportLabels = Self.pattern(count: shape.supportValueCount, seed: 3).map { $0 < 0.3 ? Float(1) : 0 }
+
+        var seconds: [Double] = []
+        for _ in 0..<repeats {
+            let start = ContinuousClock.now
+            _ = try network.predict(
+                queries: queryValues, supportImages: supportImages, supportLabels: supportLabels,
+                queryCount: queryCount, supportCount: supportCount, height: size, width: size, threads: threads)
+            let elapsed = ContinuousClock.now - start
+            seconds.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
+        }
+        let perQuery = seconds.sorted()[seconds.count / 2] / Double(queryCount)
+        let flopsPerQuery = network.floatingPointOperations(for: shape, threads: threads) / Double(queryCount)
+        print(
+            "S=\(supportCount) queries=\(queryCount) threads=\(threads)"
+                + " seconds_per_query=\(Self.format(perQuery, 4))"
+                + " gflop_per_query=\(Self.format(flopsPerQuery / 1e9, 2))"
+                + " gflops=\(Self.format(flopsPerQuery / perQuery / 1e9, 1))"
+                + " peak_rss_mib=\(Self.format(Self.peakResidentMebibytes(), 0))")
+    }
+
+    /// Scrambled values in [0, 1): the time does not depend on them, and making them is cheap.
+    private static func pattern(count: Int, seed: Int) -> [Float] {
+        (0..<count).map { index in Float(((index &+ seed &* 7919) &* 2_654_435_761) % 65_536) / 65_536 }
+    }
+
+    /// The process's peak resident memory so far (getrusage: kibibytes on Linux).
+    private static func peakResidentMebibytes() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_maxrss) / 1024
+    }
+
+    private static func format(_ value: Double, _ decimals: Int) -> String {
+        String(format: "%.\(decimals)f", value)
+    }
+}

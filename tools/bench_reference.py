@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""Times uvseg and the PyTorch reference on the same configurations in one run; prints the ratio.
+
+For each support size S and query count Q: ``uvseg bench --single S,Q`` (one child process per
+configuration, so its peak memory is its own) and the reference network of
+tools/reference/universeg_reference.py (also one child process per configuration) with random
+weights of the published widths on random 128 x 128 inputs. Times are medians of the repeats,
+per query slice. The reference shares no work between queries, so its time per query does not
+depend on Q: it is measured at Q = 1 and reused for larger Q (running it on 24 queries at S = 64
+would need tens of GB). Needs torch; the library never does.
+
+    python3 tools/bench_reference.py --uvseg .build/release/uvseg-cli --threads 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+
+def parse_line(text: str) -> dict[str, str]:
+    """The key=value fields of the one result line a child prints."""
+    lines = [line for line in text.splitlines() if "seconds_per_query=" in line]
+    if len(lines) != 1:
+        raise RuntimeError(f"expected one result line, got:\n{text}")
+    return dict(field.split("=", 1) for field in lines[0].split())
+
+
+def time_reference(supports: int, repeats: int, threads: int, size: int) -> None:
+    """Child mode: times the reference on one query and prints its result line."""
+    import torch
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent / "reference"))
+    from universeg_reference import UniverSegReference
+
+    torch.set_num_threads(threads)
+    torch.manual_seed(0)
+    model = UniverSegReference().eval()
+    query = torch.rand(1, 1, size, size)
+    images = torch.rand(1, supports, 1, size, size)
+    labels = (torch.rand(1, supports, 1, size, size) < 0.3).float()
+    seconds = []
+    with torch.inference_mode():
+        for _ in range(repeats):
+            start = time.perf_counter()
+            model(query, images, labels)
+            seconds.append(time.perf_counter() - start)
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"S={supports} seconds_per_query={statistics.median(seconds):.4f} peak_rss_mib={peak_mib:.0f}")
+
+
+def run(command: list[str]) -> dict[str, str]:
+    result = subprocess.run(command, check=True, capture_output=True, text=True)
+    return parse_line(result.stdout)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--uvseg", default=".build/release/uvseg-cli", help="the uvseg command (release build)")
+    parser.add_argument("--supports", default="1,8,16,64")
+    parser.add_argument("--queries", default="1,24")
+    parser.add_argument("--repeats", type=int, default=3, help="timed calls per configuration of one query")
+    parser.add_argument("--batch-repeats", type=int, default=1, help="timed calls per configuration of several queries")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--size", type=int, default=128)
+    parser.add_argument("--reference-single", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.reference_single is not None:
+        time_reference(args.reference_single, args.repeats, args.threads, args.size)
+        return
+
+    supports = [int(value) for value in args.supports.split(",")]
+    queries = [int(value) for value in args.queries.split(",")]
+    print(f"threads={args.threads} size={args.size}x{args.size} (medians; reference queries timed at Q=1)")
+    header = f"{'S':>3} {'Q':>3} {'uvseg s/query':>13} {'GFLOP/query':>11} {'GFLOP/s':>8} {'uvseg MiB':>9} {'torch s/query':>13} {'torch MiB':>9} {'speed-up':>8}"
+    print(header)
+    for s in supports:
+        reference = run([
+            sys.executable, __file__, "--reference-single", str(s), "--repeats", str(args.repeats),
+            "--threads", str(args.threads), "--size", str(args.size)])
+        for q in queries:
+            repeats = args.repeats if q == 1 else args.batch_repeats
+            ours = run([
+                args.uvseg, "bench", "--single", f"{s},{q}", "--repeats", str(repeats),
+                "--threads", str(args.threads), "--size", str(args.size)])
+            ratio = float(reference["seconds_per_query"]) / float(ours["seconds_per_query"])
+            print(
+                f"{s:>3} {q:>3} {float(ours['seconds_per_query']):>13.3f} {float(ours['gflop_per_query']):>11.2f}"
+                f" {float(ours['gflops']):>8.1f} {ours['peak_rss_mib']:>9} {float(reference['seconds_per_query']):>13.3f}"
+                f" {reference['peak_rss_mib']:>9} {ratio:>7.1f}x", flush=True)
+
+
+if __name__ == "__main__":
+    main()
