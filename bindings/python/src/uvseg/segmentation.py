@@ -92,7 +92,7 @@ def segment(model: Model, query: VolumeLike, support_images: Sequence[VolumeLike
         percentiles        intensity clipping percentiles (lower, upper) [(0.5, 99.5)]
         ct_window          for CT instead: (level, width) in HU
         input_size         the square size slices are scaled to for the network [0: the model's own]
-        threads            worker threads [1]
+        threads            threads of each prediction [every core]; results do not depend on it
 
     progress(fraction, stage) is called between slices on the calling thread; returning True
     cancels (raising `uvseg.CancelledError`), and an exception it raises cancels and propagates.
