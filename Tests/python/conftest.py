@@ -8,6 +8,8 @@ import pathlib
 
 import pytest
 
+from c_api import declare
+
 REPO = pathlib.Path(__file__).resolve().parents[2]
 BUILD_DIR = pathlib.Path(os.environ.get("UVSEG_BUILD_DIR", REPO / ".build" / "release"))
 FIXTURES = REPO / "Tests" / "NetworkTests" / "Fixtures"
@@ -21,13 +23,16 @@ def _require(path: pathlib.Path) -> pathlib.Path:
 
 @pytest.fixture(scope="session")
 def libuvseg() -> ctypes.CDLL:
-    """libuvseg.so loaded through ctypes, with the signatures the tests use declared."""
+    """libuvseg.so loaded through ctypes, with the signatures the tests use declared (c_api.py)."""
     lib = ctypes.CDLL(str(_require(BUILD_DIR / "libuvseg.so")))
-    lib.uvs_last_error.restype = ctypes.c_char_p
-    lib.uvs_version.restype = ctypes.c_char_p
-    lib.uvs_status_name.restype = ctypes.c_char_p
-    lib.uvs_status_name.argtypes = [ctypes.c_int]
+    declare(lib)
     return lib
+
+
+@pytest.fixture(scope="session")
+def api(libuvseg) -> ctypes.CDLL:
+    """The library, under the name the ctypes tests use."""
+    return libuvseg
 
 
 @pytest.fixture(scope="session")

@@ -17,20 +17,6 @@ class Metrics(ctypes.Structure):
     _fields_ = [("struct_size", ctypes.c_uint64)] + [(name, ctypes.c_double) for name in FIELDS]
 
 
-@pytest.fixture(scope="module")
-def api(libuvseg):
-    handle = ctypes.c_void_p
-    libuvseg.uvs_volume_read.argtypes = [ctypes.c_char_p, ctypes.c_int64, ctypes.POINTER(handle)]
-    libuvseg.uvs_volume_free.argtypes = [handle]
-    libuvseg.uvs_volume_voxel_count.argtypes = [handle]
-    libuvseg.uvs_volume_voxel_count.restype = ctypes.c_int64
-    libuvseg.uvs_volume_copy_data.argtypes = [handle, ctypes.POINTER(ctypes.c_float), ctypes.c_int64]
-    libuvseg.uvs_evaluate.argtypes = [handle, handle, ctypes.c_int32, ctypes.c_void_p]
-    libuvseg.uvs_labels_keep_largest_components.argtypes = [handle, ctypes.c_int32, ctypes.POINTER(handle)]
-    libuvseg.uvs_labels_fill_holes.argtypes = [handle, ctypes.POINTER(handle)]
-    return libuvseg
-
-
 @pytest.fixture
 def read(api, tmp_path):
     """Saves an array as NIfTI and reads it back as a uvs_volume, freed after the test."""

@@ -22,10 +22,10 @@ import zlib
 import nibabel as nib
 import numpy as np
 import pytest
+from c_api import VOLUME, check
 
 DTYPES = ["uint8", "int8", "int16", "uint16", "int32", "uint32", "int64", "uint64", "float32", "float64"]
 FORMATS = [".nii", ".nii.gz", ".hdr"]
-VOLUME = ctypes.c_void_p
 
 
 def rotation(axis, degrees):
@@ -102,30 +102,6 @@ def info(command, path):
     result = subprocess.run([str(command), "info", str(path), "--json"], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
-
-
-@pytest.fixture(scope="module")
-def api(libuvseg):
-    lib = libuvseg
-    lib.uvs_volume_read.argtypes = [ctypes.c_char_p, ctypes.c_int64, ctypes.POINTER(VOLUME)]
-    lib.uvs_volume_count_in_file.argtypes = [ctypes.c_char_p, ctypes.POINTER(ctypes.c_int64)]
-    lib.uvs_volume_free.argtypes = [VOLUME]
-    lib.uvs_volume_voxel_count.argtypes = [VOLUME]
-    lib.uvs_volume_voxel_count.restype = ctypes.c_int64
-    lib.uvs_volume_dims.argtypes = [VOLUME, ctypes.POINTER(ctypes.c_int64)]
-    lib.uvs_volume_spacing.argtypes = [VOLUME, ctypes.POINTER(ctypes.c_double)]
-    lib.uvs_volume_affine.argtypes = [VOLUME, ctypes.POINTER(ctypes.c_double)]
-    lib.uvs_volume_axis_codes.argtypes = [VOLUME, ctypes.c_char_p]
-    lib.uvs_volume_copy_data.argtypes = [VOLUME, ctypes.POINTER(ctypes.c_float), ctypes.c_int64]
-    lib.uvs_volume_create.argtypes = [VOLUME, ctypes.POINTER(ctypes.c_float), ctypes.c_int64, ctypes.POINTER(VOLUME)]
-    lib.uvs_volume_write_label_map.argtypes = [VOLUME, ctypes.POINTER(ctypes.c_float), ctypes.c_int64, ctypes.c_char_p]
-    lib.uvs_volume_write_probability_maps.argtypes = [
-        VOLUME, ctypes.POINTER(ctypes.c_float), ctypes.c_int32, ctypes.c_int64, ctypes.c_char_p]
-    return lib
-
-
-def check(api, status):
-    assert status == 0, api.uvs_last_error().decode()
 
 
 class Volume:

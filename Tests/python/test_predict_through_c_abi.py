@@ -10,25 +10,15 @@ import pytest
 from safetensors.numpy import load_file
 
 from conftest import FIXTURES
+from c_api import check
 
 CONFIGS = ["published", "uneven", "nonsquare"]
 SUPPORT_SIZES = [1, 2, 5, 16]
-FLOATS = np.ctypeslib.ndpointer(dtype=np.float32, flags="C_CONTIGUOUS")
-
-
-@pytest.fixture(scope="module")
-def api(libuvseg):
-    libuvseg.uvs_model_load.argtypes = [ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p)]
-    libuvseg.uvs_model_free.argtypes = [ctypes.c_void_p]
-    libuvseg.uvs_predict.argtypes = [ctypes.c_void_p, FLOATS, ctypes.c_int32, FLOATS, FLOATS,
-                                     ctypes.c_int32, ctypes.c_int32, ctypes.c_int32, FLOATS]
-    return libuvseg
 
 
 def load_model(api, path):
     model = ctypes.c_void_p()
-    status = api.uvs_model_load(str(path).encode(), ctypes.byref(model))
-    assert status == 0, api.uvs_last_error().decode()
+    check(api, api.uvs_model_load(str(path).encode(), ctypes.byref(model)))
     return model
 
 
@@ -44,8 +34,7 @@ def test_logits_match_reference(api, config, weights):
             images = np.ascontiguousarray(case["support_images"][:s])
             labels = np.ascontiguousarray(case["support_labels"][:s])
             logits = np.empty_like(query)
-            status = api.uvs_predict(model, query, n_query, images, labels, s, height, width, logits)
-            assert status == 0, api.uvs_last_error().decode()
+            check(api, api.uvs_predict(model, query, n_query, images, labels, s, height, width, logits))
             expected = case[f"logits_s{s}"]
             assert np.abs(logits - expected).max() <= 1e-4, f"S={s}"
     finally:

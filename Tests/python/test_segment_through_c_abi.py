@@ -7,48 +7,7 @@ import pytest
 
 from conftest import FIXTURES
 from volume_phantoms import LPS, write_case
-
-VOLUME = ctypes.c_void_p
-PROGRESS = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_double, ctypes.c_char_p, ctypes.c_void_p)
-OK, INVALID_ARGUMENT, CANCELLED = 0, 1, 6
-
-
-@pytest.fixture(scope="module")
-def api(libuvseg):
-    lib = libuvseg
-    lib.uvs_model_load.argtypes = [ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p)]
-    lib.uvs_model_free.argtypes = [ctypes.c_void_p]
-    lib.uvs_volume_read.argtypes = [ctypes.c_char_p, ctypes.c_int64, ctypes.POINTER(VOLUME)]
-    lib.uvs_volume_free.argtypes = [VOLUME]
-    lib.uvs_volume_voxel_count.argtypes = [VOLUME]
-    lib.uvs_volume_voxel_count.restype = ctypes.c_int64
-    lib.uvs_volume_copy_data.argtypes = [VOLUME, ctypes.POINTER(ctypes.c_float), ctypes.c_int64]
-    lib.uvs_volume_affine.argtypes = [VOLUME, ctypes.POINTER(ctypes.c_double)]
-    lib.uvs_options_create.argtypes = [ctypes.POINTER(ctypes.c_void_p)]
-    lib.uvs_options_free.argtypes = [ctypes.c_void_p]
-    lib.uvs_options_set_progress.argtypes = [ctypes.c_void_p, PROGRESS, ctypes.c_void_p]
-    for name in ["plane", "strategy", "support_size", "ensemble", "flip_augmentation", "input_size", "threads"]:
-        getattr(lib, f"uvs_options_set_{name}").argtypes = [ctypes.c_void_p, ctypes.c_int32]
-    lib.uvs_options_set_labels.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_int32), ctypes.c_int32]
-    lib.uvs_options_set_empty_share.argtypes = [ctypes.c_void_p, ctypes.c_double]
-    lib.uvs_segment_volume.argtypes = [ctypes.c_void_p, VOLUME, ctypes.POINTER(VOLUME), ctypes.POINTER(VOLUME),
-                                       ctypes.c_int32, ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p)]
-    lib.uvs_segmentation_free.argtypes = [ctypes.c_void_p]
-    lib.uvs_segmentation_label_map.argtypes = [ctypes.c_void_p, ctypes.POINTER(VOLUME)]
-    lib.uvs_segmentation_label_count.argtypes = [ctypes.c_void_p]
-    lib.uvs_segmentation_probabilities.argtypes = [ctypes.c_void_p, ctypes.c_int32, ctypes.POINTER(ctypes.c_int32),
-                                                   ctypes.POINTER(VOLUME)]
-    return lib
-
-
-def check(api, status):
-    assert status == OK, api.uvs_last_error().decode()
-
-
-def read(api, path):
-    volume = VOLUME()
-    check(api, api.uvs_volume_read(str(path).encode(), 0, ctypes.byref(volume)))
-    return volume
+from c_api import CANCELLED, INVALID_ARGUMENT, PROGRESS, VOLUME, check, read_volume
 
 
 def voxels(api, volume):
@@ -63,10 +22,10 @@ def setup(api, tmp_path):
     model = ctypes.c_void_p()
     check(api, api.uvs_model_load(str(FIXTURES / "uneven" / "weights.pt").encode(), ctypes.byref(model)))
     query_paths = write_case(tmp_path, "query", 1, affine=LPS)
-    query = read(api, query_paths[0])
+    query = read_volume(api, query_paths[0])
     pairs = [write_case(tmp_path, f"support{n}", 10 + n) for n in range(2)]
-    images = (VOLUME * 2)(*[read(api, image) for image, _ in pairs])
-    labels = (VOLUME * 2)(*[read(api, label) for _, label in pairs])
+    images = (VOLUME * 2)(*[read_volume(api, image) for image, _ in pairs])
+    labels = (VOLUME * 2)(*[read_volume(api, label) for _, label in pairs])
     options = ctypes.c_void_p()
     check(api, api.uvs_options_create(ctypes.byref(options)))
     check(api, api.uvs_options_set_input_size(options, 32))

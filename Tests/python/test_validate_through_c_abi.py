@@ -9,44 +9,10 @@ import subprocess
 import pytest
 
 from volume_phantoms import LPS, RAS, small_weights, write_case
+from c_api import CANCELLED, INVALID_ARGUMENT, PROGRESS, VOLUME, check, read_volume
 
-VOLUME = ctypes.c_void_p
-PROGRESS = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_double, ctypes.c_char_p, ctypes.c_void_p)
-OK, INVALID_ARGUMENT, CANCELLED = 0, 1, 6
 RANDOM_STRATEGY = 1
 SIZES = [2, 4]
-
-
-@pytest.fixture(scope="module")
-def api(libuvseg):
-    lib = libuvseg
-    lib.uvs_model_load.argtypes = [ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p)]
-    lib.uvs_model_free.argtypes = [ctypes.c_void_p]
-    lib.uvs_volume_read.argtypes = [ctypes.c_char_p, ctypes.c_int64, ctypes.POINTER(VOLUME)]
-    lib.uvs_volume_free.argtypes = [VOLUME]
-    lib.uvs_options_create.argtypes = [ctypes.POINTER(ctypes.c_void_p)]
-    lib.uvs_options_free.argtypes = [ctypes.c_void_p]
-    lib.uvs_options_set_progress.argtypes = [ctypes.c_void_p, PROGRESS, ctypes.c_void_p]
-    lib.uvs_options_set_strategy.argtypes = [ctypes.c_void_p, ctypes.c_int32]
-    lib.uvs_validate.argtypes = [ctypes.c_void_p, ctypes.POINTER(VOLUME), ctypes.POINTER(VOLUME), ctypes.c_int32,
-                                 ctypes.POINTER(ctypes.c_int32), ctypes.c_int32, ctypes.c_void_p,
-                                 ctypes.POINTER(ctypes.c_void_p)]
-    lib.uvs_validation_free.argtypes = [ctypes.c_void_p]
-    lib.uvs_validation_json.argtypes = [ctypes.c_void_p]
-    lib.uvs_validation_json.restype = ctypes.c_char_p
-    lib.uvs_validation_mean_dice.argtypes = [ctypes.c_void_p, ctypes.c_int32, ctypes.c_int32,
-                                             ctypes.POINTER(ctypes.c_double)]
-    return lib
-
-
-def check(api, status):
-    assert status == OK, api.uvs_last_error().decode()
-
-
-def read(api, path):
-    volume = VOLUME()
-    check(api, api.uvs_volume_read(str(path).encode(), 0, ctypes.byref(volume)))
-    return volume
 
 
 @pytest.fixture(scope="module")
@@ -57,8 +23,8 @@ def cases(api, tmp_path_factory):
     weights = small_weights(folder, "32")
     model = ctypes.c_void_p()
     check(api, api.uvs_model_load(str(weights).encode(), ctypes.byref(model)))
-    images = (VOLUME * 3)(*[read(api, image) for image, _ in paths])
-    labels = (VOLUME * 3)(*[read(api, label) for _, label in paths])
+    images = (VOLUME * 3)(*[read_volume(api, image) for image, _ in paths])
+    labels = (VOLUME * 3)(*[read_volume(api, label) for _, label in paths])
     yield paths, weights, model, images, labels
     for volume in [*images, *labels]:
         api.uvs_volume_free(volume)
