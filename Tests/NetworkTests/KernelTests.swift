@@ -19,7 +19,7 @@ struct KernelTests {
         // value = 3 row + column on 2 x 3 -> 4 x 6: output (r, c) samples row r/3 and column 2c/5.
         let ramp = try Self.map(channels: 1, height: 2, width: 3, [0, 1, 2, 3, 4, 5])
         let output = try FeatureMap(channels: 1, height: 4, width: 6)
-        BilinearUpsample.upsample(ramp, into: output)
+        BilinearUpsample.upsample(ramp, into: output, workers: try ConvolutionWorkers(threadCount: 1, scratchCount: 0))
         var expected: [Float] = []
         for row in 0..<4 {
             for column in 0..<6 {
@@ -34,14 +34,14 @@ struct KernelTests {
     @Test("a 1 x 1 map upsamples to a constant 2 x 2")
     func bilinearSinglePixel() throws {
         let output = try FeatureMap(channels: 2, height: 2, width: 2)
-        BilinearUpsample.upsample(try Self.map(channels: 2, height: 1, width: 1, [7, -1]), into: output)
+        BilinearUpsample.upsample(try Self.map(channels: 2, height: 1, width: 1, [7, -1]), into: output, workers: try ConvolutionWorkers(threadCount: 1, scratchCount: 0))
         #expect(Self.values(output) == [7, 7, 7, 7, -1, -1, -1, -1])
     }
 
     @Test("2 x 2 max-pooling keeps each block's maximum, negative values included")
     func maxPool() throws {
         let input = try Self.map(channels: 1, height: 2, width: 4, [-5, -3, 1, 2, -4, -6, 4, 3])
-        #expect(Self.values(try MaxPool.pooled(input)) == [-3, 4])
+        #expect(Self.values(try MaxPool.pooled(input, workers: try ConvolutionWorkers(threadCount: 1, scratchCount: 0))) == [-3, 4])
     }
 
     @Test("a 3 x 3 convolution computed in one-row bands equals the direct sum, borders zero-padded")
@@ -56,7 +56,7 @@ struct KernelTests {
         let kernel = try ConvolutionKernel(CheckpointTensor(shape: [outputs, inputs, 3, 3], values: weights), name: "w")
         let output = try FeatureMap(channels: outputs, height: height, width: width)
         #expect(ConvolutionWorkers.rowsPerBand(width: width) == 1)
-        let workers = try ConvolutionWorkers(threadCount: 2, scratchCount: kernel.minimumScratchCount(width: width))
+        let workers = try ConvolutionWorkers(threadCount: 2, scratchCount: kernel.minimumScratchCount(height: height, width: width))
         kernel.apply(to: [first.slab, rest.slab], height: height, width: width, bias: bias, into: output.values, workers: workers)
 
         let input = Self.values(first) + Self.values(rest)
@@ -91,7 +91,7 @@ struct KernelTests {
         let input = try Self.map(channels: inputs, height: height, width: width, seeded.values(inputs * height * width, in: -1..<1))
         let composed = outer.composed(after: inner)
         let scratchCount = max(
-            inner.minimumScratchCount(width: width), composed.minimumScratchCount(width: width), outer.borderScratchCount)
+            inner.minimumScratchCount(height: height, width: width), composed.minimumScratchCount(height: height, width: width), outer.borderScratchCount)
         let workers = try ConvolutionWorkers(threadCount: 1, scratchCount: scratchCount)
 
         let intermediate = try FeatureMap(channels: middle, height: height, width: width)
@@ -104,7 +104,7 @@ struct KernelTests {
         // Without the ring redone, the border differs: the two-step form zero-pads the intermediate.
         let difference = zip(Self.values(oneStep), Self.values(twoStep)).map { abs($0 - $1) }.max() ?? 0
         #expect(difference > 1e-3)
-        outer.applyOnBorder(to: intermediate.slab, height: height, width: width, into: oneStep.values, scratch: workers.callerScratch)
+        outer.applyOnBorder(to: intermediate.slab, height: height, width: width, into: oneStep.values, workers: workers)
         let remaining = zip(Self.values(oneStep), Self.values(twoStep)).map { abs($0 - $1) }.max() ?? 0
         #expect(remaining < 1e-5)
     }

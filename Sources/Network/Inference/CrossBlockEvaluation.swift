@@ -38,16 +38,16 @@ extension ForwardPass {
         for member in 0..<supportCount {
             let input = try supportInput(member)
             convolve(block.crossSupport, input, bias: nil, into: crossSupport)
-            Accumulation.add(crossSupport.values, into: crossSupportSum.values, count: crossSupport.count)
+            Accumulation.add(crossSupport.values, into: crossSupportSum.values, count: crossSupport.count, workers: workers)
             try supportWork?.addMember(input: input, crossSupport: crossSupport, pass: self)
         }
 
         let inverseCount = 1 / Float(supportCount)
         return try crossTargets.map { (crossTarget) throws(UVSegError) in
-            Accumulation.add(crossSupportSum.values, scaledBy: inverseCount, into: crossTarget.values, count: crossTarget.count)
+            Accumulation.add(crossSupportSum.values, scaledBy: inverseCount, into: crossTarget.values, count: crossTarget.count, workers: workers)
             let target = try FeatureMap(channels: block.widths.outputFeatures, height: height, width: width)
             convolve(block.target, [crossTarget.slab], bias: block.targetBias, into: target)
-            LeakyReLU.applyInPlace(target.values, count: target.count)
+            LeakyReLU.applyInPlace(target.values, count: target.count, workers: workers)
             return target
         }
     }
@@ -120,18 +120,18 @@ private struct SupportOutputWork {
                 pass.convolve(composed, input, bias: nil, into: memberTerm)
                 block.support.applyOnBorder(
                     to: crossSupport.slab, height: memberTerm.height, width: memberTerm.width,
-                    into: memberTerm.values, scratch: pass.workers.callerScratch)
+                    into: memberTerm.values, workers: pass.workers)
             } else {
                 pass.convolve(block.support, [crossSupport.slab], bias: nil, into: memberTerm)
             }
             for (index, base) in bases.enumerated() {
-                LeakyReLU.apply(sumOf: base.values, memberTerm.values, into: activated.values, count: activated.count)
+                LeakyReLU.apply(sumOf: base.values, memberTerm.values, into: activated.values, count: activated.count, workers: pass.workers)
                 try receiver(index, activated)
             }
         case .direct(let crossTarget, let crossSum):
-            Accumulation.sum(crossTarget.values, crossSupport.values, into: crossSum.values, count: crossSum.count)
+            Accumulation.sum(crossTarget.values, crossSupport.values, into: crossSum.values, count: crossSum.count, workers: pass.workers)
             pass.convolve(block.support, [crossSum.slab], bias: block.supportBias, into: activated)
-            LeakyReLU.applyInPlace(activated.values, count: activated.count)
+            LeakyReLU.applyInPlace(activated.values, count: activated.count, workers: pass.workers)
             try receiver(0, activated)
         }
     }

@@ -50,9 +50,9 @@ struct ForwardPass {
             return
         }
 
-        let pooledMembers = queries.map { _ in MemberCollector(pooled: true) }
+        let pooledMembers = queries.map { _ in MemberCollector(pooled: true, workers: workers) }
         let means = try queries.map { (_) throws(UVSegError) in
-            try MeanCollector(channels: first.widths.outputFeatures, height: height, width: width)
+            try MeanCollector(channels: first.widths.outputFeatures, height: height, width: width, workers: workers)
         }
         let outputs = try evaluate(
             first, targets: targets, height: height, width: width,
@@ -63,7 +63,7 @@ struct ForwardPass {
             })
         for (query, target) in outputs.enumerated() {
             let skip = FirstSkip(target: target, supportMean: means[query].mean())
-            let streams = Streams(target: try MaxPool.pooled(target), members: pooledMembers[query].takeMaps())
+            let streams = Streams(target: try MaxPool.pooled(target, workers: workers), members: pooledMembers[query].takeMaps())
             try finish(from: streams, firstSkip: skip, into: logits[query])
         }
     }
@@ -95,14 +95,14 @@ struct ForwardPass {
         var streams = consume firstStreams
         var skips: [Skip] = []
         for position in middle.dropLast() {
-            let kept = MemberCollector(pooled: false)
+            let kept = MemberCollector(pooled: false, workers: workers)
             let target = try evaluate(position, on: streams, skips: &skips, receive: kept.receive)
             let members = kept.takeMaps()
             if case .encoder(let index) = position, index < levels - 1 {
                 skips.append(Skip(target: target, members: members))
                 streams = Streams(
-                    target: try MaxPool.pooled(target),
-                    members: try members.map { (member) throws(UVSegError) in try MaxPool.pooled(member) })
+                    target: try MaxPool.pooled(target, workers: workers),
+                    members: try members.map { (member) throws(UVSegError) in try MaxPool.pooled(member, workers: workers) })
             } else {
                 streams = Streams(target: target, members: members)
             }
@@ -113,7 +113,7 @@ struct ForwardPass {
         let level = architecture.level(of: preFinal)
         let mean = try MeanCollector(
             channels: weights.block(at: preFinal).widths.outputFeatures,
-            height: shape.height >> level, width: shape.width >> level)
+            height: shape.height >> level, width: shape.width >> level, workers: workers)
         let preFinalTarget = try evaluate(preFinal, on: streams, skips: &skips, receive: mean.receive)
 
         let upsampledTarget = try upsampled(preFinalTarget)
@@ -152,7 +152,7 @@ struct ForwardPass {
                 height: upsampledTarget.height, width: upsampledTarget.width,
                 supportCount: members.count,
                 supportInput: { member in
-                    BilinearUpsample.upsample(members[member], into: upsampledMember)
+                    BilinearUpsample.upsample(members[member], into: upsampledMember, workers: workers)
                     return [upsampledMember.slab, skip.members[member].slab]
                 },
                 supportOutput: supportOutput)
@@ -161,7 +161,7 @@ struct ForwardPass {
 
     private func upsampled(_ map: FeatureMap) throws(UVSegError) -> FeatureMap {
         let output = try FeatureMap(channels: map.channels, height: 2 * map.height, width: 2 * map.width)
-        BilinearUpsample.upsample(map, into: output)
+        BilinearUpsample.upsample(map, into: output, workers: workers)
         return output
     }
 

@@ -9,14 +9,25 @@ struct WorkingMemory {
     /// Threads of the call, each with its own scratch.
     let threadCount: Int
 
-    /// Floats of one thread's im2col scratch: one band of the widest convolution at any level,
-    /// or a chunk of encoder block 0's border ring (`applyOnBorder`) if that is more.
+    /// Floats of one thread's convolution scratch: one band of the largest convolution at any
+    /// level (im2col columns or Winograd tiles), or a chunk of encoder block 0's border ring
+    /// (`applyOnBorder`) if that is more.
     var scratchCount: Int {
         let bands = architecture.blockPositions.map { position in
             let inputs = architecture.inputChannels(position)
-            let width = shape.width >> architecture.level(of: position)
-            let channels = max(inputs.target, inputs.support, architecture.widths(position).crossFeatures)
-            return channels * 9 * ConvolutionWorkers.rowsPerBand(width: width) * width
+            let widths = architecture.widths(position)
+            let level = architecture.level(of: position)
+            func scratch(_ inputChannels: Int, _ outputChannels: Int, size: Int = 3) -> Int {
+                ConvolutionKernel.scratchCount(
+                    inputChannels: inputChannels, outputChannels: outputChannels, size: size,
+                    height: shape.height >> level, width: shape.width >> level)
+            }
+            // The cross convolution's halves, the target and support convolutions, and block 0's
+            // composed 5 x 5 support kernel.
+            return max(
+                scratch(inputs.target, widths.crossFeatures), scratch(inputs.support, widths.crossFeatures),
+                scratch(widths.crossFeatures, widths.outputFeatures),
+                position == .encoder(0) ? scratch(inputs.support, widths.outputFeatures, size: 5) : 0)
         }.max() ?? 0
         let first = architecture.encoder[0]
         let border = (first.crossFeatures * 9 + first.outputFeatures) * ConvolutionKernel.borderChunk

@@ -2,10 +2,17 @@
 /// i x (n_in - 1) / (n_out - 1), so the corner pixels of input and output coincide.
 enum BilinearUpsample {
     /// Writes the upsampled `input` into `output`, which is channels x 2h x 2w.
-    static func upsample(_ input: FeatureMap, into output: FeatureMap) {
+    static func upsample(_ input: FeatureMap, into output: FeatureMap, workers: ConvolutionWorkers) {
         let rows = AxisSamples(inputCount: input.height, outputCount: output.height)
         let columns = AxisSamples(inputCount: input.width, outputCount: output.width)
-        for channel in 0..<input.channels {
+        let minimumChannels = ConvolutionWorkers.elementwisePart / max(output.planeSize, 1)
+        workers.forEachPart(of: input.channels, minimumPart: minimumChannels) { channels in
+            upsample(input, into: output, channels: channels, rows: rows, columns: columns)
+        }
+    }
+
+    private static func upsample(_ input: FeatureMap, into output: FeatureMap, channels: Range<Int>, rows: AxisSamples, columns: AxisSamples) {
+        for channel in channels {
             let source = input.values + channel * input.planeSize
             let target = output.values + channel * output.planeSize
             for row in 0..<output.height {

@@ -9,16 +9,18 @@ extension ConvolutionKernel {
 
     /// Overwrites the one-pixel border ring of `output` (outputChannels x height x width) with
     /// conv(input, self), no bias, for a 3 x 3 kernel: im2col of the ring's pixels and one sgemm per
-    /// chunk of them. Height and width are at least 2; `scratch` holds at least
-    /// `borderScratchCount` floats.
+    /// chunk of them, chunks spread over `workers`' threads. Height and width are at least 2;
+    /// `workers`' scratch holds at least `borderScratchCount` floats per thread.
     func applyOnBorder(
-        to input: ChannelSlab, height: Int, width: Int, into output: UnsafeMutablePointer<Float>, scratch: FloatBuffer
+        to input: ChannelSlab, height: Int, width: Int, into output: UnsafeMutablePointer<Float>, workers: ConvolutionWorkers
     ) {
         let ring = BorderRing(height: height, width: width)
         let planeSize = height * width
         weights.withUnsafeBufferPointer { weights in
             guard let weights = weights.baseAddress else { return }
-            for chunkStart in stride(from: 0, to: ring.count, by: Self.borderChunk) {
+            let chunkCount = (ring.count + Self.borderChunk - 1) / Self.borderChunk
+            workers.forEachBand(chunkCount) { chunk, scratch in
+                let chunkStart = chunk * Self.borderChunk
                 let pixels = (chunkStart..<min(chunkStart + Self.borderChunk, ring.count)).lazy.map(ring.pixel)
                 let columns = pixels.count
                 let matrix = scratch.values

@@ -6,19 +6,33 @@ import COpenBLAS
 /// needs only that buffer per thread besides its input and output; they are spread over the
 /// threads of `ConvolutionWorkers`, and their size never depends on the thread count.
 extension ConvolutionKernel {
-    /// Scratch floats per thread that `apply` needs for images `width` wide: one band's columns.
-    func minimumScratchCount(width: Int) -> Int {
-        size == 1 ? 0 : reductionLength * ConvolutionWorkers.rowsPerBand(width: width) * width
+    /// Scratch floats per thread that `apply` needs for `height` x `width` images: one band's
+    /// im2col columns, or one band's Winograd tiles.
+    func minimumScratchCount(height: Int, width: Int) -> Int {
+        Self.scratchCount(inputChannels: inputChannels, outputChannels: outputChannels, size: size, height: height, width: width)
+    }
+
+    /// `minimumScratchCount` of a kernel of these sizes, before it is made.
+    static func scratchCount(inputChannels: Int, outputChannels: Int, size: Int, height: Int, width: Int) -> Int {
+        if size == 1 { return 0 }
+        if size == 3 && inputChannels >= WinogradKernel.minimumInputChannels {
+            return WinogradTiling(height: height, width: width).scratchCount(inputChannels: inputChannels, outputChannels: outputChannels)
+        }
+        return inputChannels * size * size * ConvolutionWorkers.rowsPerBand(width: width) * width
     }
 
     /// output = conv(concat(inputs), self) + bias, for outputChannels x height x width `output`.
     ///
     /// The slabs' channels add up to `inputChannels`; `scratch` holds at least
-    /// `minimumScratchCount(width:)` floats per thread of `workers`.
+    /// `minimumScratchCount` floats per thread of `workers`.
     func apply(
         to inputs: [ChannelSlab], height: Int, width: Int, bias: [Float]?,
         into output: UnsafeMutablePointer<Float>, workers: ConvolutionWorkers
     ) {
+        if let winograd {
+            winograd.apply(to: inputs, height: height, width: width, bias: bias, into: output, workers: workers)
+            return
+        }
         let planeSize = height * width
         if let bias {
             for channel in 0..<outputChannels {

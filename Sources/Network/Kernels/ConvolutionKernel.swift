@@ -8,6 +8,8 @@ struct ConvolutionKernel: Sendable {
     /// The square kernel's side: 3 or 1 from a checkpoint, 5 when composed.
     let size: Int
     let weights: [Float]
+    /// The same convolution in the Winograd domain, for 3 x 3 kernels with enough input channels.
+    let winograd: WinogradKernel?
 
     /// A kernel from a checked [out, in, size, size] checkpoint tensor.
     init(_ tensor: CheckpointTensor, name: String) throws(UVSegError) {
@@ -24,6 +26,8 @@ struct ConvolutionKernel: Sendable {
         self.inputChannels = inputChannels
         self.size = size
         self.weights = weights
+        winograd = size == 3 && inputChannels >= WinogradKernel.minimumInputChannels
+            ? WinogradKernel(outputChannels: outputChannels, inputChannels: inputChannels, weights: weights) : nil
     }
 
     /// Rows of the im2col matrix this kernel multiplies: input channels x taps.

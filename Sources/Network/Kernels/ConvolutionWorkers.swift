@@ -7,7 +7,7 @@ import COpenBLAS
 import Diagnostics
 import Dispatch
 
-/// The threads of one prediction call, and each thread's im2col scratch.
+/// The threads of one prediction call, and each thread's convolution scratch.
 ///
 /// uvseg owns the cores: OpenBLAS is set to one thread for the whole process (once, before the
 /// first call), and a convolution splits its output into bands of rows whose size depends only on
@@ -38,9 +38,6 @@ final class ConvolutionWorkers {
         self.scratch = scratch
     }
 
-    /// The scratch of the calling thread, for work outside `forEachBand`.
-    var callerScratch: FloatBuffer { scratch[0] }
-
     /// Runs `body(band, scratch)` for every band in 0..<bandCount, spread over the threads; bands
     /// must write disjoint memory.
     func forEachBand(_ bandCount: Int, _ body: (Int, FloatBuffer) -> Void) {
@@ -59,6 +56,24 @@ final class ConvolutionWorkers {
             }
         }
     }
+
+    /// Runs `body` on parts of 0..<count, one contiguous part per thread, for work that computes
+    /// every result the same way whatever the split (elementwise passes). Parts are at least
+    /// `minimumPart` long, so that small work stays on the calling thread.
+    func forEachPart(of count: Int, minimumPart: Int, _ body: (Range<Int>) -> Void) {
+        let parts = min(threadCount, count / max(minimumPart, 1))
+        guard parts > 1 else {
+            if count > 0 { body(0..<count) }
+            return
+        }
+        forEachBand(parts) { part, _ in
+            body((part * count / parts)..<((part + 1) * count / parts))
+        }
+    }
+
+    /// Values an elementwise part should hold at least: below that, waking a thread costs more
+    /// than the work.
+    static let elementwisePart = 32768
 
     /// OpenBLAS set to one thread: the engine's own threads own the cores (nested pools would
     /// oversubscribe them).

@@ -7,16 +7,23 @@ enum LeakyReLU {
         value < 0 ? value * negativeSlope : value
     }
 
-    static func applyInPlace(_ values: UnsafeMutablePointer<Float>, count: Int) {
-        for index in 0..<count {
-            values[index] = activate(values[index])
+    static func applyInPlace(_ values: UnsafeMutablePointer<Float>, count: Int, workers: ConvolutionWorkers) {
+        workers.forEachPart(of: count, minimumPart: ConvolutionWorkers.elementwisePart) { part in
+            for index in part {
+                values[index] = activate(values[index])
+            }
         }
     }
 
     /// output = LeakyReLU(a + b), elementwise.
-    static func apply(sumOf a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>, count: Int) {
-        for index in 0..<count {
-            output[index] = activate(a[index] + b[index])
+    static func apply(
+        sumOf a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>, count: Int,
+        workers: ConvolutionWorkers
+    ) {
+        workers.forEachPart(of: count, minimumPart: ConvolutionWorkers.elementwisePart) { part in
+            for index in part {
+                output[index] = activate(a[index] + b[index])
+            }
         }
     }
 }

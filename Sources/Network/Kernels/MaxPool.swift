@@ -2,13 +2,19 @@ import Diagnostics
 
 /// 2 x 2 max-pooling with stride 2 (height and width are even).
 enum MaxPool {
-    static func pooled(_ input: FeatureMap) throws(UVSegError) -> FeatureMap {
+    static func pooled(_ input: FeatureMap, workers: ConvolutionWorkers) throws(UVSegError) -> FeatureMap {
         let output = try FeatureMap(channels: input.channels, height: input.height / 2, width: input.width / 2)
-        let source = input.values
-        let target = output.values
-        for channel in 0..<input.channels {
-            let sourcePlane = source + channel * input.planeSize
-            let targetPlane = target + channel * output.planeSize
+        let minimumChannels = ConvolutionWorkers.elementwisePart / max(input.planeSize, 1)
+        workers.forEachPart(of: input.channels, minimumPart: minimumChannels) { channels in
+            pool(input, into: output, channels: channels)
+        }
+        return output
+    }
+
+    private static func pool(_ input: FeatureMap, into output: FeatureMap, channels: Range<Int>) {
+        for channel in channels {
+            let sourcePlane = input.values + channel * input.planeSize
+            let targetPlane = output.values + channel * output.planeSize
             for row in 0..<output.height {
                 let upper = sourcePlane + 2 * row * input.width
                 let lower = upper + input.width
@@ -19,6 +25,5 @@ enum MaxPool {
                 }
             }
         }
-        return output
     }
 }
