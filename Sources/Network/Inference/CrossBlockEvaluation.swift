@@ -29,25 +29,20 @@ extension ForwardPass {
             convolve(block.crossTarget, target, bias: block.crossBias, into: crossTarget)
             return crossTarget
         }
-        let supportWork = try supportOutput.map { (receiver) throws(UVSegError) in
-            try SupportOutputWork(block, crossTargets: crossTargets, height: height, width: width, receiver: receiver, pass: self)
-        }
-
-        let crossSupport = try FeatureMap(channels: crossFeatures, height: height, width: width)
+        let members = try MemberWork(
+            block, crossTargets: crossTargets, height: height, width: width, receiver: supportOutput, pass: self)
         let crossSupportSum = try FeatureMap(channels: crossFeatures, height: height, width: width)
         for member in 0..<supportCount {
-            let input = try supportInput(member)
-            convolve(block.crossSupport, input, bias: nil, into: crossSupport)
-            Accumulation.add(crossSupport.values, into: crossSupportSum.values, count: crossSupport.count, workers: workers)
-            try supportWork?.addMember(input: input, crossSupport: crossSupport, pass: self)
+            try members.add(try supportInput(member), summingInto: crossSupportSum, pass: self)
         }
+        members.finish(summingInto: crossSupportSum, pass: self)
 
         let inverseCount = 1 / Float(supportCount)
         return try crossTargets.map { (crossTarget) throws(UVSegError) in
-            Accumulation.add(crossSupportSum.values, scaledBy: inverseCount, into: crossTarget.values, count: crossTarget.count, workers: workers)
+            Accumulation.add(
+                crossSupportSum.values, scaledBy: inverseCount, into: crossTarget.values, count: crossTarget.count, workers: workers)
             let target = try FeatureMap(channels: block.widths.outputFeatures, height: height, width: width)
-            convolve(block.target, [crossTarget.slab], bias: block.targetBias, into: target)
-            LeakyReLU.applyInPlace(target.values, count: target.count, workers: workers)
+            convolve(block.target, [crossTarget.slab], bias: block.targetBias, into: target, epilogue: .leakyReLU)
             return target
         }
     }
@@ -64,75 +59,130 @@ extension ForwardPass {
         return targets[0]
     }
 
-    /// output = conv(concat(inputs), kernel) + bias at `output`'s size.
-    func convolve(_ kernel: ConvolutionKernel, _ inputs: [ChannelSlab], bias: [Float]?, into output: FeatureMap) {
-        kernel.apply(to: inputs, height: output.height, width: output.width, bias: bias, into: output.values, workers: workers)
+    /// output = epilogue(conv(concat(inputs), kernel) + bias) at `output`'s size.
+    func convolve(
+        _ kernel: ConvolutionKernel, _ inputs: [ChannelSlab], bias: [Float]?, into output: FeatureMap,
+        epilogue: ConvolutionEpilogue = .store
+    ) {
+        kernel.apply(
+            to: inputs, height: output.height, width: output.width, bias: bias, into: output.values,
+            epilogue: epilogue, workers: workers)
     }
 }
 
-/// The buffers and steps of a block's support output U_k' = LeakyReLU(conv(P + V_k, Ws) + bs).
+/// A block's work per support member: V_k = conv(U_k, Wc_U), summed over members for the target
+/// stream, and, when the block has a support output, U_k' = LeakyReLU(conv(P + V_k, Ws) + bs).
 ///
 /// Several targets share the member term: U_k' = LeakyReLU(A + conv(V_k, Ws)) with
 /// A = conv(P, Ws) + bs once per target, one convolution per member and one per target. A single
 /// target convolves P + V_k directly: one convolution per member and none more. Where the block
 /// has a composed kernel, the member term is conv(U_k, composed) instead, with its border ring
-/// redone as conv(V_k, Ws).
-private struct SupportOutputWork {
+/// redone as conv(V_k, Ws): V_k is then needed only on a ring two pixels wide, and the sum of the
+/// V_k is conv(sum of the U_k, Wc_U), one convolution after the last member. Members stream through
+/// one set of buffers.
+private struct MemberWork {
+    /// Where U_k' goes: the map it is written to, reused for every member, and its receiver.
+    private struct SupportOutput {
+        let activated: FeatureMap
+        let receiver: ForwardPass.SupportOutputReceiver
+
+        /// Sends U_k' = LeakyReLU(base + memberTerm) for each target's base, in target order.
+        func send(bases: [FeatureMap], plus memberTerm: FeatureMap, workers: ConvolutionWorkers) throws(UVSegError) {
+            for (index, base) in bases.enumerated() {
+                LeakyReLU.apply(
+                    sumOf: base.values, memberTerm.values, into: activated.values, count: activated.count, workers: workers)
+                try receiver(index, activated)
+            }
+        }
+    }
+
     private enum Terms {
-        /// A per target, and conv(V_k, Ws) of the current member.
-        case shared(bases: [FeatureMap], memberTerm: FeatureMap)
+        /// No support output: V_k only feeds the sum.
+        case sumOnly(crossSupport: FeatureMap)
         /// P of the one target, and P + V_k of the current member.
-        case direct(crossTarget: FeatureMap, crossSum: FeatureMap)
+        case direct(crossTarget: FeatureMap, crossSum: FeatureMap, output: SupportOutput)
+        /// A per target, V_k and conv(V_k, Ws) of the current member.
+        case shared(bases: [FeatureMap], crossSupport: FeatureMap, memberTerm: FeatureMap, output: SupportOutput)
+        /// A per target, V_k on the border ring and conv(U_k, composed) of the current member, and
+        /// the sum of the U_k.
+        case composed(
+            bases: [FeatureMap], crossSupport: FeatureMap, memberTerm: FeatureMap, output: SupportOutput,
+            inputSum: FeatureMap)
     }
 
     let block: CrossBlockWeights
-    let receiver: ForwardPass.SupportOutputReceiver
     private let terms: Terms
-    /// U_k' of the current member and target.
-    let activated: FeatureMap
 
     init(
         _ block: CrossBlockWeights, crossTargets: [FeatureMap], height: Int, width: Int,
-        receiver: @escaping ForwardPass.SupportOutputReceiver, pass: ForwardPass
+        receiver: ForwardPass.SupportOutputReceiver?, pass: ForwardPass
     ) throws(UVSegError) {
         self.block = block
-        self.receiver = receiver
-        let features = block.widths.outputFeatures
-        if crossTargets.count == 1 && block.composedSupport == nil {
-            terms = .direct(
-                crossTarget: crossTargets[0],
-                crossSum: try FeatureMap(channels: block.widths.crossFeatures, height: height, width: width))
-        } else {
-            let bases = try crossTargets.map { (crossTarget) throws(UVSegError) in
-                let base = try FeatureMap(channels: features, height: height, width: width)
-                pass.convolve(block.support, [crossTarget.slab], bias: block.supportBias, into: base)
-                return base
-            }
-            terms = .shared(bases: bases, memberTerm: try FeatureMap(channels: features, height: height, width: width))
+        let (cross, features) = (block.widths.crossFeatures, block.widths.outputFeatures)
+        let crossMap = { () throws(UVSegError) in try FeatureMap(channels: cross, height: height, width: width) }
+        let featureMap = { () throws(UVSegError) in try FeatureMap(channels: features, height: height, width: width) }
+        guard let receiver else {
+            terms = .sumOnly(crossSupport: try crossMap())
+            return
         }
-        activated = try FeatureMap(channels: features, height: height, width: width)
+        let output = SupportOutput(activated: try featureMap(), receiver: receiver)
+        // The composed form needs V_k on a ring two pixels wide inside the image.
+        let composes = block.composedSupport != nil && min(height, width) >= 4
+        guard crossTargets.count > 1 || composes else {
+            terms = .direct(crossTarget: crossTargets[0], crossSum: try crossMap(), output: output)
+            return
+        }
+        let bases = try crossTargets.map { (crossTarget) throws(UVSegError) in
+            let base = try featureMap()
+            pass.convolve(block.support, [crossTarget.slab], bias: block.supportBias, into: base)
+            return base
+        }
+        if composes {
+            let inputSum = try FeatureMap(channels: block.crossSupport.inputChannels, height: height, width: width)
+            terms = .composed(
+                bases: bases, crossSupport: try crossMap(), memberTerm: try featureMap(), output: output, inputSum: inputSum)
+        } else {
+            terms = .shared(bases: bases, crossSupport: try crossMap(), memberTerm: try featureMap(), output: output)
+        }
     }
 
-    func addMember(input: [ChannelSlab], crossSupport: FeatureMap, pass: ForwardPass) throws(UVSegError) {
+    /// Adds the member whose support input is `input`: V_k into `sum`, U_k' to the receiver.
+    func add(_ input: [ChannelSlab], summingInto sum: FeatureMap, pass: ForwardPass) throws(UVSegError) {
         switch terms {
-        case .shared(let bases, let memberTerm):
-            if let composed = block.composedSupport {
-                pass.convolve(composed, input, bias: nil, into: memberTerm)
-                block.support.applyOnBorder(
-                    to: crossSupport.slab, height: memberTerm.height, width: memberTerm.width,
-                    into: memberTerm.values, workers: pass.workers)
-            } else {
-                pass.convolve(block.support, [crossSupport.slab], bias: nil, into: memberTerm)
+        case .sumOnly(let crossSupport):
+            pass.convolve(block.crossSupport, input, bias: nil, into: crossSupport, epilogue: .summing(into: sum.values))
+        case .direct(let crossTarget, let crossSum, let output):
+            pass.convolve(
+                block.crossSupport, input, bias: nil, into: crossSum,
+                epilogue: .summingWithBase(crossTarget.values, into: sum.values))
+            pass.convolve(block.support, [crossSum.slab], bias: block.supportBias, into: output.activated, epilogue: .leakyReLU)
+            try output.receiver(0, output.activated)
+        case .shared(let bases, let crossSupport, let memberTerm, let output):
+            pass.convolve(block.crossSupport, input, bias: nil, into: crossSupport, epilogue: .summing(into: sum.values))
+            pass.convolve(block.support, [crossSupport.slab], bias: nil, into: memberTerm)
+            try output.send(bases: bases, plus: memberTerm, workers: pass.workers)
+        case .composed(let bases, let crossSupport, let memberTerm, let output, let inputSum):
+            guard let composed = block.composedSupport else { return }
+            var channel = 0
+            for slab in input {
+                Accumulation.add(
+                    slab.values, into: inputSum.values + channel * inputSum.planeSize, count: slab.channels * inputSum.planeSize,
+                    workers: pass.workers)
+                channel += slab.channels
             }
-            for (index, base) in bases.enumerated() {
-                LeakyReLU.apply(sumOf: base.values, memberTerm.values, into: activated.values, count: activated.count, workers: pass.workers)
-                try receiver(index, activated)
-            }
-        case .direct(let crossTarget, let crossSum):
-            Accumulation.sum(crossTarget.values, crossSupport.values, into: crossSum.values, count: crossSum.count, workers: pass.workers)
-            pass.convolve(block.support, [crossSum.slab], bias: block.supportBias, into: activated)
-            LeakyReLU.applyInPlace(activated.values, count: activated.count, workers: pass.workers)
-            try receiver(0, activated)
+            let (height, width) = (memberTerm.height, memberTerm.width)
+            block.crossSupport.applyOnBorder(
+                to: input, height: height, width: width, thickness: 2, into: crossSupport.values, workers: pass.workers)
+            pass.convolve(composed, input, bias: nil, into: memberTerm)
+            block.support.applyOnBorder(
+                to: [crossSupport.slab], height: height, width: width, into: memberTerm.values, workers: pass.workers)
+            try output.send(bases: bases, plus: memberTerm, workers: pass.workers)
         }
+    }
+
+    /// Completes `sum` after the last member, where the members' V_k were not summed one by one.
+    func finish(summingInto sum: FeatureMap, pass: ForwardPass) {
+        guard case .composed(_, let crossSupport, _, _, let inputSum) = terms else { return }
+        pass.convolve(block.crossSupport, [inputSum.slab], bias: nil, into: crossSupport, epilogue: .summing(into: sum.values))
     }
 }

@@ -7,14 +7,16 @@ extension ConvolutionKernel {
     /// Scratch floats `applyOnBorder` needs: one chunk's im2col columns and outputs.
     var borderScratchCount: Int { (reductionLength + outputChannels) * Self.borderChunk }
 
-    /// Overwrites the one-pixel border ring of `output` (outputChannels x height x width) with
-    /// conv(input, self), no bias, for a 3 x 3 kernel: im2col of the ring's pixels and one sgemm per
-    /// chunk of them, chunks spread over `workers`' threads. Height and width are at least 2;
-    /// `workers`' scratch holds at least `borderScratchCount` floats per thread.
+    /// Overwrites the border ring `thickness` pixels wide of `output` (outputChannels x height x
+    /// width) with conv(input, self), no bias, for a 3 x 3 kernel: im2col of the ring's pixels and
+    /// one sgemm per chunk of them, chunks spread over `workers`' threads. Height and width are at
+    /// least 2 x `thickness`; `workers`' scratch holds at least `borderScratchCount` floats per
+    /// thread.
     func applyOnBorder(
-        to input: ChannelSlab, height: Int, width: Int, into output: UnsafeMutablePointer<Float>, workers: ConvolutionWorkers
+        to inputs: [ChannelSlab], height: Int, width: Int, thickness: Int = 1, into output: UnsafeMutablePointer<Float>,
+        workers: ConvolutionWorkers
     ) {
-        let ring = BorderRing(height: height, width: width)
+        let ring = BorderRing(height: height, width: width, thickness: thickness)
         let planeSize = height * width
         weights.withUnsafeBufferPointer { weights in
             guard let weights = weights.baseAddress else { return }
@@ -25,15 +27,25 @@ extension ConvolutionKernel {
                 let columns = pixels.count
                 let matrix = scratch.values
                 let products = scratch.values + reductionLength * columns
+                // For each tap and pixel, the offset in a plane of the value it reads; -1 outside.
+                var sources: [Int] = []
+                sources.reserveCapacity(9 * columns)
+                for tapRow in -1...1 {
+                    for tapColumn in -1...1 {
+                        for pixel in pixels {
+                            let (y, x) = (pixel / width + tapRow, pixel % width + tapColumn)
+                            sources.append(y >= 0 && y < height && x >= 0 && x < width ? y * width + x : -1)
+                        }
+                    }
+                }
                 var row = 0
-                for channel in 0..<input.channels {
-                    let plane = input.values + channel * planeSize
-                    for tapRow in -1...1 {
-                        for tapColumn in -1...1 {
-                            for (column, pixel) in pixels.enumerated() {
-                                let (y, x) = (pixel / width + tapRow, pixel % width + tapColumn)
-                                let inside = y >= 0 && y < height && x >= 0 && x < width
-                                matrix[row * columns + column] = inside ? plane[y * width + x] : 0
+                for input in inputs {
+                    for channel in 0..<input.channels {
+                        let plane = input.values + channel * planeSize
+                        for tap in 0..<9 {
+                            for column in 0..<columns {
+                                let source = sources[tap * columns + column]
+                                matrix[row * columns + column] = source >= 0 ? plane[source] : 0
                             }
                             row += 1
                         }
@@ -53,21 +65,25 @@ extension ConvolutionKernel {
     }
 }
 
-/// The pixels of an image's one-pixel border ring, each once: the first row, the first and last
-/// pixel of each row in between, the last row.
+/// The pixels of an image's border ring `thickness` pixels wide, each once: the first rows, the
+/// first and last pixels of each row in between, the last rows.
 private struct BorderRing {
     let height: Int
     let width: Int
+    let thickness: Int
 
-    var count: Int { 2 * width + 2 * (height - 2) }
+    private var middleRows: Int { height - 2 * thickness }
+    var count: Int { 2 * thickness * width + 2 * thickness * middleRows }
 
     /// The pixel index (row x width + column) of the ring's `index`-th pixel.
     func pixel(_ index: Int) -> Int {
-        if index < width { return index }
-        let middle = index - width
-        if middle < 2 * (height - 2) {
-            return (1 + middle / 2) * width + (middle % 2 == 0 ? 0 : width - 1)
+        let top = thickness * width
+        if index < top { return index }
+        let middle = index - top
+        if middle < 2 * thickness * middleRows {
+            let (row, side) = (thickness + middle / (2 * thickness), middle % (2 * thickness))
+            return row * width + (side < thickness ? side : width - 2 * thickness + side)
         }
-        return (height - 1) * width + middle - 2 * (height - 2)
+        return (height - thickness) * width + middle - 2 * thickness * middleRows
     }
 }

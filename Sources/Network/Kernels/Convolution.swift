@@ -21,16 +21,17 @@ extension ConvolutionKernel {
         return inputChannels * size * size * ConvolutionWorkers.rowsPerBand(width: width) * width
     }
 
-    /// output = conv(concat(inputs), self) + bias, for outputChannels x height x width `output`.
+    /// output = epilogue(conv(concat(inputs), self) + bias), for outputChannels x height x width
+    /// `output`.
     ///
     /// The slabs' channels add up to `inputChannels`; `scratch` holds at least
     /// `minimumScratchCount` floats per thread of `workers`.
     func apply(
         to inputs: [ChannelSlab], height: Int, width: Int, bias: [Float]?,
-        into output: UnsafeMutablePointer<Float>, workers: ConvolutionWorkers
+        into output: UnsafeMutablePointer<Float>, epilogue: ConvolutionEpilogue = .store, workers: ConvolutionWorkers
     ) {
         if let winograd {
-            winograd.apply(to: inputs, height: height, width: width, bias: bias, into: output, workers: workers)
+            winograd.apply(to: inputs, height: height, width: width, bias: bias, into: output, epilogue: epilogue, workers: workers)
             return
         }
         let planeSize = height * width
@@ -43,8 +44,13 @@ extension ConvolutionKernel {
             guard let weights = weights.baseAddress else { return }
             if size == 1 {
                 applyPointwise(weights, to: inputs, planeSize: planeSize, accumulating: bias != nil, into: output)
+                for channel in 0..<outputChannels {
+                    epilogue.applyInPlace(output, offset: channel * planeSize, count: planeSize)
+                }
             } else {
-                applyByBands(weights, to: inputs, height: height, width: width, accumulating: bias != nil, into: output, workers: workers)
+                applyByBands(
+                    weights, to: inputs, height: height, width: width, accumulating: bias != nil,
+                    into: output, epilogue: epilogue, workers: workers)
             }
         }
     }
@@ -69,7 +75,7 @@ extension ConvolutionKernel {
 
     private func applyByBands(
         _ weights: UnsafePointer<Float>, to inputs: [ChannelSlab], height: Int, width: Int, accumulating: Bool,
-        into output: UnsafeMutablePointer<Float>, workers: ConvolutionWorkers
+        into output: UnsafeMutablePointer<Float>, epilogue: ConvolutionEpilogue, workers: ConvolutionWorkers
     ) {
         let rowsPerBand = min(height, ConvolutionWorkers.rowsPerBand(width: width))
         let bandCount = (height + rowsPerBand - 1) / rowsPerBand
@@ -84,6 +90,9 @@ extension ConvolutionKernel {
                 1, weights, Int32(reductionLength),
                 scratch.values, Int32(columns),
                 accumulating ? 1 : 0, output + firstRow * width, Int32(height * width))
+            for channel in 0..<outputChannels {
+                epilogue.applyInPlace(output, offset: channel * height * width + firstRow * width, count: columns)
+            }
         }
     }
 }

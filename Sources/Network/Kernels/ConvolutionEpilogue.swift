@@ -1,0 +1,57 @@
+/// What a convolution does with each output value y (bias included) as it writes it, so that the
+/// elementwise step after a convolution costs no extra pass over memory.
+///
+/// Pointers address maps laid out like the convolution's output; each value is computed exactly
+/// as the separate elementwise step would compute it.
+enum ConvolutionEpilogue {
+    /// output = y.
+    case store
+    /// output = LeakyReLU(y): a cross block's target and support outputs.
+    case leakyReLU
+    /// output = y and sum += y: a member's V_k while summing the members'.
+    case summing(into: UnsafeMutablePointer<Float>)
+    /// output = base + y and sum += y: a member's Z_k = P + V_k while summing the members' V_k.
+    case summingWithBase(UnsafePointer<Float>, into: UnsafeMutablePointer<Float>)
+
+    /// Finishes four values bound for output offsets offset..<offset + 4; returns what to store.
+    @inline(__always)
+    func finish(_ y: SIMD4<Float>, at offset: Int) -> SIMD4<Float> {
+        switch self {
+        case .store:
+            return y
+        case .leakyReLU:
+            return y.replacing(with: y * LeakyReLU.negativeSlope, where: y .< 0)
+        case .summing(let sum):
+            sum.setVector(sum.vector(at: offset) + y, at: offset)
+            return y
+        case .summingWithBase(let base, let sum):
+            sum.setVector(sum.vector(at: offset) + y, at: offset)
+            return base.vector(at: offset) + y
+        }
+    }
+
+    /// Finishes one value bound for output offset `offset`; returns what to store.
+    @inline(__always)
+    func finish(_ y: Float, at offset: Int) -> Float {
+        switch self {
+        case .store:
+            return y
+        case .leakyReLU:
+            return LeakyReLU.activate(y)
+        case .summing(let sum):
+            sum[offset] += y
+            return y
+        case .summingWithBase(let base, let sum):
+            sum[offset] += y
+            return base[offset] + y
+        }
+    }
+
+    /// Applies the epilogue in place to `count` values already written at output offset `offset`.
+    func applyInPlace(_ output: UnsafeMutablePointer<Float>, offset: Int, count: Int) {
+        if case .store = self { return }
+        for index in offset..<(offset + count) {
+            output[index] = finish(output[index], at: index)
+        }
+    }
+}
