@@ -15,8 +15,10 @@ struct BenchCommand: ParsableCommand {
             Uses random weights of the published widths (4 encoder blocks of 64, 64) unless --weights \
             is given. For each support size S and query count Q, one call segments Q query slices with \
             one support set of S pairs; the time per query is the median call time over the repeats \
-            divided by Q. FLOPs count the convolutions actually performed (multiply-adds as 2). Build \
-            with -c release for meaningful numbers.
+            divided by Q. gflop_per_query counts the convolutions' arithmetic actually performed \
+            (multiply-adds as 2; Winograd GEMMs and transforms); direct_gflop_per_query counts the \
+            same convolutions done directly, the work of a plain implementation. Build with \
+            -c release for meaningful numbers.
             """)
 
     @Option(help: "Checkpoint to time (.pt or .safetensors); default: random weights of the published widths.")
@@ -107,11 +109,15 @@ struct BenchCommand: ParsableCommand {
         }
         let perQuery = seconds.sorted()[seconds.count / 2] / Double(queryCount)
         let flopsPerQuery = network.floatingPointOperations(for: shape, threads: threads) / Double(queryCount)
+        let directFlopsPerQuery = network.floatingPointOperations(for: shape, threads: threads, counting: .direct)
+            / Double(queryCount)
         print(
             "S=\(supportCount) queries=\(queryCount) threads=\(threads)"
                 + " seconds_per_query=\(Self.format(perQuery, 4))"
                 + " gflop_per_query=\(Self.format(flopsPerQuery / 1e9, 2))"
                 + " gflops=\(Self.format(flopsPerQuery / perQuery / 1e9, 1))"
+                + " direct_gflop_per_query=\(Self.format(directFlopsPerQuery / 1e9, 2))"
+                + " direct_gflops=\(Self.format(directFlopsPerQuery / perQuery / 1e9, 1))"
                 + " peak_rss_mib=\(Self.format(Self.peakResidentMebibytes(), 0))")
     }
 

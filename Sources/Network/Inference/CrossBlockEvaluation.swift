@@ -126,8 +126,7 @@ private struct MemberWork {
             return
         }
         let output = SupportOutput(activated: try featureMap(), receiver: receiver)
-        // The composed form needs V_k on a ring two pixels wide inside the image.
-        let composes = block.composedSupport != nil && min(height, width) >= 4
+        let composes = block.composesSupport(height: height, width: width)
         guard crossTargets.count > 1 || composes else {
             terms = .direct(crossTarget: crossTargets[0], crossSum: try crossMap(), output: output)
             return

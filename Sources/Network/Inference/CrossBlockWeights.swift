@@ -33,6 +33,12 @@ struct CrossBlockWeights: Sendable {
         let composedIsCheaper = 25 * crossSupport.inputChannels < 9 * crossSupport.outputChannels
         composedSupport = position == .encoder(0) && composedIsCheaper ? support.composed(after: crossSupport) : nil
     }
+
+    /// Whether members of `height` x `width` take the composed kernel: it exists, and the image
+    /// holds the ring two pixels wide on which V_k is still needed.
+    func composesSupport(height: Int, width: Int) -> Bool {
+        composedSupport != nil && min(height, width) >= 4
+    }
 }
 
 extension Dictionary where Key == String, Value == CheckpointTensor {

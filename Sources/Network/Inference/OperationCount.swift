@@ -1,9 +1,22 @@
+/// How `UniverSegNetwork.floatingPointOperations` counts a 3 x 3 convolution.
+public enum ConvolutionCounting: Sendable {
+    /// The arithmetic actually performed: a Winograd convolution's GEMM multiply-adds and its
+    /// transforms, an im2col convolution's multiply-adds.
+    case performed
+    /// Every 3 x 3 convolution as a direct one (9 multiply-adds per input channel and output
+    /// pixel): the work a plain implementation of the same computation does.
+    case direct
+}
+
 extension UniverSegNetwork {
     /// The floating-point operations (multiply-adds counted as 2) of the convolutions a call of
     /// `shape` performs, following `ForwardPass`: encoder block 0's support work shared by each
     /// batch of queries, the target stream fed by the support mean, no support output in the last
-    /// block (the batch size depends on `threads` only through the working-memory limit). Elementwise work (activations, pooling, upsampling, means) is left out.
-    public func floatingPointOperations(for shape: PredictionShape, threads: Int = defaultThreadCount) -> Double {
+    /// block (the batch size depends on `threads` only through the working-memory limit).
+    /// Elementwise work (activations, pooling, upsampling, means) is left out.
+    public func floatingPointOperations(
+        for shape: PredictionShape, threads: Int = defaultThreadCount, counting: ConvolutionCounting = .performed
+    ) -> Double {
         let batchSize = (try? queriesPerBatch(for: shape, threads: threads)) ?? 1
         let batches = (shape.queryCount + batchSize - 1) / batchSize
         let members = Double(shape.supportCount)
@@ -19,48 +32,60 @@ extension UniverSegNetwork {
             let batchQueries = Double(min(batchSize, shape.queryCount - batch * batchSize))
             let block = blockOperations(
                 .encoder(0), shape: shape, supportOutput: keepsSupportOutput,
-                sharedMemberTerm: batchQueries > 1 || weights.encoder[0].composedSupport != nil)
-            total += batchQueries * block.perTarget + members * block.perMember
+                sharedMemberTerm: batchQueries > 1, counting: counting)
+            total += batchQueries * block.perTarget + members * block.perMember + block.perBatch
         }
         // The blocks in between, per query; the last block sees one (mean) support input.
         for position in positions.dropFirst().dropLast() {
-            let block = blockOperations(position, shape: shape, supportOutput: true, sharedMemberTerm: false)
-            total += queries * (block.perTarget + members * block.perMember)
+            let block = blockOperations(position, shape: shape, supportOutput: true, sharedMemberTerm: false, counting: counting)
+            total += queries * (block.perTarget + members * block.perMember + block.perBatch)
         }
         if positions.count > 1 {
-            let block = blockOperations(last, shape: shape, supportOutput: false, sharedMemberTerm: false)
-            total += queries * (block.perTarget + block.perMember)
+            let block = blockOperations(last, shape: shape, supportOutput: false, sharedMemberTerm: false, counting: counting)
+            total += queries * (block.perTarget + block.perMember + block.perBatch)
         }
         total += queries * 2 * Double(shape.planeSize) * Double(architecture.finalFeatures)
         return total
     }
 
-    /// Operations of one cross block: those done once per target stream, and once per member.
+    /// Operations of one cross block: those done once per target stream, once per member, and
+    /// once per evaluation whatever the number of targets.
     private func blockOperations(
-        _ position: BlockPosition, shape: PredictionShape, supportOutput: Bool, sharedMemberTerm: Bool
-    ) -> (perTarget: Double, perMember: Double) {
+        _ position: BlockPosition, shape: PredictionShape, supportOutput: Bool, sharedMemberTerm: Bool,
+        counting: ConvolutionCounting
+    ) -> (perTarget: Double, perMember: Double, perBatch: Double) {
         let level = architecture.level(of: position)
-        let pixels = Double(shape.height >> level) * Double(shape.width >> level)
+        let (height, width) = (shape.height >> level, shape.width >> level)
+        let pixels = Double(height) * Double(width)
         let widths = architecture.widths(position)
         let inputs = architecture.inputChannels(position)
         let (cross, output) = (Double(widths.crossFeatures), Double(widths.outputFeatures))
-        // 2 x pixels x output channels x 9 taps x input channels, for a 3 x 3 convolution.
         func convolution(_ inputChannels: Double, _ outputChannels: Double) -> Double {
-            2 * pixels * outputChannels * 9 * inputChannels
+            let winograd = counting == .performed && Int(inputChannels) >= WinogradKernel.minimumInputChannels
+            guard winograd else { return 2 * pixels * outputChannels * 9 * inputChannels }
+            // 36 multiply-adds per tile and channel pair, plus the transforms: 340 operations per
+            // tile and input channel (B^T d B), 216 per tile and output channel (A^T M A + bias).
+            let tiles = Double((height + 3) / 4) * Double((width + 3) / 4)
+            return tiles * (2 * 36 * inputChannels * outputChannels + 340 * inputChannels + 216 * outputChannels)
         }
         // conv(T, Wc_T) and conv(P + mean V, Wt); with a shared member term, also conv(P, Ws).
         var perTarget = convolution(Double(inputs.target), cross) + convolution(cross, output)
         // conv(U_k, Wc_U); with support output, also conv(V_k, Ws) or conv(P + V_k, Ws).
         var perMember = convolution(Double(inputs.support), cross)
-        if supportOutput, let composed = weights.block(at: position).composedSupport {
-            // conv(U_k, composed), and conv(V_k, Ws) on the border ring.
-            let ring = 2 * Double(shape.width >> level) + 2 * Double((shape.height >> level) - 2)
-            perMember += 2 * pixels * output * 25 * Double(composed.inputChannels) + 2 * ring * output * 9 * cross
+        let block = weights.block(at: position)
+        if supportOutput, let composed = block.composedSupport, block.composesSupport(height: height, width: width) {
+            // conv(U_k, composed), V_k on a ring two pixels wide and conv(V_k, Ws) on the one-pixel
+            // ring instead of conv(U_k, Wc_U) everywhere; the sum of the V_k from the summed U_k.
+            let ring = { (thickness: Double) in 2 * thickness * (Double(width) + Double(height) - 2 * thickness) }
+            perMember = 2 * pixels * output * 25 * Double(composed.inputChannels)
+                + 2 * ring(2) * cross * 9 * Double(inputs.support) + 2 * ring(1) * output * 9 * cross
             perTarget += convolution(cross, output)
-        } else if supportOutput {
+            return (perTarget, perMember, convolution(Double(inputs.support), cross))
+        }
+        if supportOutput {
             perMember += convolution(cross, output)
             if sharedMemberTerm { perTarget += convolution(cross, output) }
         }
-        return (perTarget, perMember)
+        return (perTarget, perMember, 0)
     }
 }
