@@ -25,11 +25,12 @@ let package = Package(
             name: "CNIfTI",
             linkerSettings: [.linkedLibrary("nifti2"), .linkedLibrary("znz"), .linkedLibrary("z")]),
         .target(name: "COpenBLAS", linkerSettings: [.linkedLibrary("openblas")]),
+        .target(name: "CKernels"),
         .target(
             name: "CDefaultModel",
             cSettings: [.define("UVSEG_DEFAULT_MODEL_FILE", to: "\"\(defaultModelFile)\"")]),
         .target(name: "NIfTI", dependencies: ["CNIfTI", "Diagnostics"]),
-        .target(name: "Network", dependencies: ["COpenBLAS", "Diagnostics"]),
+        .target(name: "Network", dependencies: ["COpenBLAS", "CKernels", "Diagnostics"]),
         .target(name: "Workflow", dependencies: ["NIfTI", "Network", "Diagnostics", "CDefaultModel"]),
         .target(
             name: "UVSeg",

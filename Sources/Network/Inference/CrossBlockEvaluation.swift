@@ -5,6 +5,14 @@ extension ForwardPass {
     /// The map is reused for the next member: a receiver that keeps it copies it.
     typealias SupportOutputReceiver = (Int, FeatureMap) throws(UVSegError) -> Void
 
+    /// Where a block's support outputs go.
+    enum SupportOutputDestination {
+        /// Each U_k' as a map, to a receiver.
+        case maps(SupportOutputReceiver)
+        /// Each U_k' pooled and summed by the collector of its target: encoder block 0.
+        case pooled([PooledOutputCollector])
+    }
+
     /// Evaluates one cross block for several target streams that share one support input, in the
     /// exact reformulation of model.md, and returns each target's T':
     ///
@@ -21,7 +29,7 @@ extension ForwardPass {
     func evaluate(
         _ block: CrossBlockWeights, targets: [[ChannelSlab]], height: Int, width: Int,
         supportCount: Int, supportInput: (Int) throws(UVSegError) -> [ChannelSlab],
-        supportOutput: SupportOutputReceiver?
+        supportOutput: SupportOutputDestination?
     ) throws(UVSegError) -> [FeatureMap] {
         let crossFeatures = block.widths.crossFeatures
         let crossTargets = try targets.map { (target) throws(UVSegError) in
@@ -30,7 +38,7 @@ extension ForwardPass {
             return crossTarget
         }
         let members = try MemberWork(
-            block, crossTargets: crossTargets, height: height, width: width, receiver: supportOutput, pass: self)
+            block, crossTargets: crossTargets, height: height, width: width, destination: supportOutput, pass: self)
         let crossSupportSum = try FeatureMap(channels: crossFeatures, height: height, width: width)
         for member in 0..<supportCount {
             try members.add(try supportInput(member), summingInto: crossSupportSum, pass: self)
@@ -51,7 +59,7 @@ extension ForwardPass {
     func evaluate(
         _ block: CrossBlockWeights, target: [ChannelSlab], height: Int, width: Int,
         supportCount: Int, supportInput: (Int) throws(UVSegError) -> [ChannelSlab],
-        supportOutput: SupportOutputReceiver?
+        supportOutput: SupportOutputDestination?
     ) throws(UVSegError) -> FeatureMap {
         let targets = try evaluate(
             block, targets: [target], height: height, width: width,
@@ -81,17 +89,37 @@ extension ForwardPass {
 /// V_k is conv(sum of the U_k, Wc_U), one convolution after the last member. Members stream through
 /// one set of buffers.
 private struct MemberWork {
-    /// Where U_k' goes: the map it is written to, reused for every member, and its receiver.
+    /// Where U_k' goes: the map it is written to, reused for every member, and its destination.
     private struct SupportOutput {
         let activated: FeatureMap
-        let receiver: ForwardPass.SupportOutputReceiver
+        let destination: ForwardPass.SupportOutputDestination
+
+        /// The epilogue of the convolution that writes U_k' of the one target into `activated`:
+        /// pooled destinations activate it themselves.
+        var epilogue: ConvolutionEpilogue {
+            if case .pooled = destination { return .store }
+            return .leakyReLU
+        }
+
+        /// Sends U_k' of the one target, written into `activated` with `epilogue`.
+        func sendWritten() throws(UVSegError) {
+            switch destination {
+            case .maps(let receiver): try receiver(0, activated)
+            case .pooled(let collectors): try collectors[0].receive(preActivation: activated, plus: nil)
+            }
+        }
 
         /// Sends U_k' = LeakyReLU(base + memberTerm) for each target's base, in target order.
         func send(bases: [FeatureMap], plus memberTerm: FeatureMap, workers: ConvolutionWorkers) throws(UVSegError) {
             for (index, base) in bases.enumerated() {
-                LeakyReLU.apply(
-                    sumOf: base.values, memberTerm.values, into: activated.values, count: activated.count, workers: workers)
-                try receiver(index, activated)
+                switch destination {
+                case .maps(let receiver):
+                    LeakyReLU.apply(
+                        sumOf: base.values, memberTerm.values, into: activated.values, count: activated.count, workers: workers)
+                    try receiver(index, activated)
+                case .pooled(let collectors):
+                    try collectors[index].receive(preActivation: base, plus: memberTerm)
+                }
             }
         }
     }
@@ -115,17 +143,17 @@ private struct MemberWork {
 
     init(
         _ block: CrossBlockWeights, crossTargets: [FeatureMap], height: Int, width: Int,
-        receiver: ForwardPass.SupportOutputReceiver?, pass: ForwardPass
+        destination: ForwardPass.SupportOutputDestination?, pass: ForwardPass
     ) throws(UVSegError) {
         self.block = block
         let (cross, features) = (block.widths.crossFeatures, block.widths.outputFeatures)
         let crossMap = { () throws(UVSegError) in try FeatureMap(channels: cross, height: height, width: width) }
         let featureMap = { () throws(UVSegError) in try FeatureMap(channels: features, height: height, width: width) }
-        guard let receiver else {
+        guard let destination else {
             terms = .sumOnly(crossSupport: try crossMap())
             return
         }
-        let output = SupportOutput(activated: try featureMap(), receiver: receiver)
+        let output = SupportOutput(activated: try featureMap(), destination: destination)
         let composes = block.composesSupport(height: height, width: width)
         guard crossTargets.count > 1 || composes else {
             terms = .direct(crossTarget: crossTargets[0], crossSum: try crossMap(), output: output)
@@ -154,8 +182,8 @@ private struct MemberWork {
             pass.convolve(
                 block.crossSupport, input, bias: nil, into: crossSum,
                 epilogue: .summingWithBase(crossTarget.values, into: sum.values))
-            pass.convolve(block.support, [crossSum.slab], bias: block.supportBias, into: output.activated, epilogue: .leakyReLU)
-            try output.receiver(0, output.activated)
+            pass.convolve(block.support, [crossSum.slab], bias: block.supportBias, into: output.activated, epilogue: output.epilogue)
+            try output.sendWritten()
         case .shared(let bases, let crossSupport, let memberTerm, let output):
             pass.convolve(block.crossSupport, input, bias: nil, into: crossSupport, epilogue: .summing(into: sum.values))
             pass.convolve(block.support, [crossSupport.slab], bias: nil, into: memberTerm)

@@ -50,20 +50,16 @@ struct ForwardPass {
             return
         }
 
-        let pooledMembers = queries.map { _ in MemberCollector(pooled: true, workers: workers) }
-        let means = try queries.map { (_) throws(UVSegError) in
-            try MeanCollector(channels: first.widths.outputFeatures, height: height, width: width, workers: workers)
+        let collectors = try queries.map { (_) throws(UVSegError) in
+            try PooledOutputCollector(channels: first.widths.outputFeatures, height: height, width: width, workers: workers)
         }
         let outputs = try evaluate(
             first, targets: targets, height: height, width: width,
-            supportCount: shape.supportCount, supportInput: memberInput,
-            supportOutput: { (query, map) throws(UVSegError) in
-                try pooledMembers[query].receive(map)
-                means[query].receive(map)
-            })
+            supportCount: shape.supportCount, supportInput: memberInput, supportOutput: .pooled(collectors))
         for (query, target) in outputs.enumerated() {
-            let skip = FirstSkip(target: target, supportMean: means[query].mean())
-            let streams = Streams(target: try MaxPool.pooled(target, workers: workers), members: pooledMembers[query].takeMaps())
+            let skip = FirstSkip(target: target, supportMean: collectors[query].mean.mean())
+            let streams = Streams(
+                target: try MaxPool.pooled(target, workers: workers), members: collectors[query].members.takeMaps())
             try finish(from: streams, firstSkip: skip, into: logits[query])
         }
     }
@@ -95,7 +91,7 @@ struct ForwardPass {
         var streams = consume firstStreams
         var skips: [Skip] = []
         for position in middle.dropLast() {
-            let kept = MemberCollector(pooled: false, workers: workers)
+            let kept = MemberCollector()
             let target = try evaluate(position, on: streams, skips: &skips, receive: kept.receive)
             let members = kept.takeMaps()
             if case .encoder(let index) = position, index < levels - 1 {
@@ -134,7 +130,7 @@ struct ForwardPass {
     ) throws(UVSegError) -> FeatureMap {
         let block = weights.block(at: position)
         let members = streams.members
-        let supportOutput: SupportOutputReceiver = { (_, map) throws(UVSegError) in try receive(map) }
+        let supportOutput = SupportOutputDestination.maps { (_, map) throws(UVSegError) in try receive(map) }
         switch position {
         case .encoder:
             return try evaluate(

@@ -1,3 +1,5 @@
+import CKernels
+
 /// What a convolution does with each output value y (bias included) as it writes it, so that the
 /// elementwise step after a convolution costs no extra pass over memory.
 ///
@@ -12,23 +14,6 @@ enum ConvolutionEpilogue {
     case summing(into: UnsafeMutablePointer<Float>)
     /// output = base + y and sum += y: a member's Z_k = P + V_k while summing the members' V_k.
     case summingWithBase(UnsafePointer<Float>, into: UnsafeMutablePointer<Float>)
-
-    /// Finishes four values bound for output offsets offset..<offset + 4; returns what to store.
-    @inline(__always)
-    func finish(_ y: SIMD4<Float>, at offset: Int) -> SIMD4<Float> {
-        switch self {
-        case .store:
-            return y
-        case .leakyReLU:
-            return y.replacing(with: y * LeakyReLU.negativeSlope, where: y .< 0)
-        case .summing(let sum):
-            sum.setVector(sum.vector(at: offset) + y, at: offset)
-            return y
-        case .summingWithBase(let base, let sum):
-            sum.setVector(sum.vector(at: offset) + y, at: offset)
-            return base.vector(at: offset) + y
-        }
-    }
 
     /// Finishes one value bound for output offset `offset`; returns what to store.
     @inline(__always)
@@ -52,6 +37,16 @@ enum ConvolutionEpilogue {
         if case .store = self { return }
         for index in offset..<(offset + count) {
             output[index] = finish(output[index], at: index)
+        }
+    }
+
+    /// The epilogue as CKernels takes it: its kind, and the base and sum maps it reads.
+    var kernelArguments: (uvseg_epilogue_kind, UnsafePointer<Float>?, UnsafeMutablePointer<Float>?) {
+        switch self {
+        case .store: (UVSEG_EPILOGUE_STORE, nil, nil)
+        case .leakyReLU: (UVSEG_EPILOGUE_LEAKY_RELU, nil, nil)
+        case .summing(let sum): (UVSEG_EPILOGUE_SUMMING, nil, sum)
+        case .summingWithBase(let base, let sum): (UVSEG_EPILOGUE_SUMMING_BASE, base, sum)
         }
     }
 }

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CKernels
 import COpenBLAS
 import Diagnostics
 import Dispatch
@@ -25,12 +26,16 @@ final class ConvolutionWorkers {
     }
 
     let threadCount: Int
+    /// The inner loops of the Winograd convolutions, for this CPU unless a test asks otherwise.
+    let kernels: UnsafePointer<uvseg_kernels>
     private let scratch: [FloatBuffer]
 
-    /// `threadCount` threads, each with `scratchCount` floats of scratch.
-    init(threadCount: Int, scratchCount: Int) throws(UVSegError) {
+    /// `threadCount` threads, each with `scratchCount` floats of scratch; `wideKernels` false runs
+    /// the baseline kernels even on a CPU with wider vectors.
+    init(threadCount: Int, scratchCount: Int, wideKernels: Bool = true) throws(UVSegError) {
         _ = Self.singleThreadedBLAS
         self.threadCount = threadCount
+        kernels = uvseg_kernels_select(wideKernels ? 1 : 0)
         var scratch: [FloatBuffer] = []
         for _ in 0..<threadCount {
             scratch.append(try FloatBuffer(count: scratchCount))

@@ -80,8 +80,8 @@ struct WinogradTiling {
     }
 
     /// Floats of one phase of a split row: a padded column before the first tile, and zeros up to
-    /// a whole group of four tiles plus one.
-    var phaseLength: Int { (tilesAcross + 3) / 4 * 4 + 1 }
+    /// a whole group of eight tiles plus one (the kernels read eight tiles at a time).
+    var phaseLength: Int { (tilesAcross + 7) / 8 * 8 + 1 }
     /// Floats of one split row: its four phases.
     var splitRowLength: Int { 4 * phaseLength }
     /// Input rows a band reads: four per tile row and the kernel's reach above and below.

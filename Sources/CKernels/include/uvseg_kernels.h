@@ -1,0 +1,66 @@
+/*
+ * Inner loops of libuvseg's convolutions: the Winograd F(4x4, 3x3) transforms and a matrix
+ * product, written once with vector extensions and compiled twice, for AVX2 + FMA and for the
+ * baseline instruction set; uvseg_kernels_select() picks the variant the CPU runs.
+ *
+ * Internal to the library (no uvs_ prefix: the export list keeps these symbols out of
+ * libuvseg.so's interface). Every pointer is valid for the extents given; nothing is allocated.
+ */
+#ifndef UVSEG_KERNELS_H
+#define UVSEG_KERNELS_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* What an output transform does with each value y (bias included) as it writes it. */
+typedef enum {
+    UVSEG_EPILOGUE_STORE = 0,         /* out = y */
+    UVSEG_EPILOGUE_LEAKY_RELU = 1,    /* out = y < 0 ? 0.01 y : y */
+    UVSEG_EPILOGUE_SUMMING = 2,       /* out = y, sum += y */
+    UVSEG_EPILOGUE_SUMMING_BASE = 3,  /* out = base + y, sum += y */
+} uvseg_epilogue_kind;
+
+typedef struct {
+    /* Splits a row of `width` values (NULL: a row outside the image) into four phases of
+     * `phase_length` floats: split[q * phase_length + k] = row[4k + q - 1], zero outside. */
+    void (*split_row)(const float *row, int width, float *split, int phase_length);
+
+    /* combined[i * row_length + e] = sum over r of B^T[i][r] * sources[r * row_length + e] for
+     * the six rows of a tile row (the transform down the columns of its tiles). */
+    void (*combine_rows)(const float *sources, int row_length, float *combined);
+
+    /* The six transformed values (B^T along the row) of each of `tiles` tiles of one combined
+     * row in phase layout, written to destination[j * stride + tile]. The phases hold zeros
+     * up to phase_length, which is at least the tile count rounded up to 8, plus 1. */
+    void (*transform_across)(const float *row, int phase_length, int tiles, float *destination, ptrdiff_t stride);
+
+    /* A^T M A + bias for one output channel of one tile row: products[position * stride + tile]
+     * for the 36 positions of `tiles` tiles, written with the epilogue to rows_inside (1 to 4)
+     * output rows of `width` pixels from `output` (row i at output + i * width); `base` and
+     * `sum` (used by the summing epilogues) are addressed like `output`. */
+    void (*output_tile_row)(
+        const float *products, ptrdiff_t stride, int tiles, int width, int rows_inside, float bias,
+        float *output, uvseg_epilogue_kind epilogue, const float *base, float *sum);
+
+    /* For one channel plane of even height and width: v = LeakyReLU(a + b) at every pixel (b NULL:
+     * v = LeakyReLU(a)), sum += v, and pooled (height/2 x width/2) = the 2 x 2 maxima of v. */
+    void (*activate_pool_sum)(const float *a, const float *b, int height, int width, float *pooled, float *sum);
+
+    /* c = a b for row-major a (m x k), b (k x n, row stride ldb) and c (m x n, row stride ldc). */
+    void (*matrix_product)(int m, int n, int k, const float *a, const float *b, ptrdiff_t ldb, float *c, ptrdiff_t ldc);
+
+    /* A name for reports: "avx2" or "baseline". */
+    const char *name;
+} uvseg_kernels;
+
+/* The kernels for this CPU; with prefer_wide = 0, the baseline ones whatever the CPU. */
+const uvseg_kernels *uvseg_kernels_select(int prefer_wide);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,341 @@
+/*
+ * The kernels of uvseg_kernels.h, included once per instruction-set variant by kernels.c with
+ * KERNEL(name), KERNEL_TABLE and KERNEL_NAME defined. Vectors are eight floats; in the baseline
+ * variant the compiler lowers each operation to the narrower instructions it has.
+ */
+#include <string.h>
+
+#ifndef UVSEG_KERNELS_VECTOR_TYPES
+#define UVSEG_KERNELS_VECTOR_TYPES
+typedef float uvseg_v8 __attribute__((vector_size(32)));
+typedef int uvseg_v8i __attribute__((vector_size(32)));
+typedef float uvseg_v4 __attribute__((vector_size(16)));
+
+/* B^T d for six values (vectors or scalars) of a tile column or row: points 0, 1, -1, 1/2, -2, oo. */
+#define UVSEG_INPUT_TRANSFORM(d0, d1, d2, d3, d4, d5, r)          \
+    do {                                                           \
+        (r)[0] = (d0) - 1.5f * (d1) - 2.0f * (d2) + 1.5f * (d3) + (d4); \
+        (r)[1] = 0.5f * (d2) - (d1) + 2.5f * (d3) + (d4);          \
+        (r)[2] = (d1) - 2.5f * (d2) + 0.5f * (d3) + (d4);          \
+        (r)[3] = 2.0f * (d3) - 2.0f * (d1) - (d2) + (d4);          \
+        (r)[4] = 0.5f * (d1) - (d2) - 0.5f * (d3) + (d4);          \
+        (r)[5] = (d1) - 1.5f * (d2) - 2.0f * (d3) + 1.5f * (d4) + (d5); \
+    } while (0)
+
+/* A^T m for six values of a transformed tile's column or row. */
+#define UVSEG_OUTPUT_TRANSFORM(m0, m1, m2, m3, m4, m5, y)                \
+    do {                                                                 \
+        (y)[0] = (m0) + (m1) + (m2) + (m3) + (m4);                       \
+        (y)[1] = (m1) - (m2) + 0.5f * (m3) - 2.0f * (m4);                \
+        (y)[2] = (m1) + (m2) + 0.25f * (m3) + 4.0f * (m4);               \
+        (y)[3] = (m1) - (m2) + 0.125f * (m3) - 8.0f * (m4) + (m5);       \
+    } while (0)
+#endif
+
+static inline uvseg_v8 KERNEL(load8)(const float *p) {
+    uvseg_v8 v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+static inline void KERNEL(store8)(float *p, uvseg_v8 v) {
+    memcpy(p, &v, sizeof v);
+}
+
+static inline uvseg_v4 KERNEL(load4)(const float *p) {
+    uvseg_v4 v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+static inline void KERNEL(store4)(float *p, uvseg_v4 v) {
+    memcpy(p, &v, sizeof v);
+}
+
+static inline uvseg_v8 KERNEL(splat)(float x) {
+    return (uvseg_v8){x, x, x, x, x, x, x, x};
+}
+
+/* LeakyReLU with slope 0.01, as the scalar y < 0 ? 0.01 y : y. */
+static inline uvseg_v8 KERNEL(leaky8)(uvseg_v8 y) {
+    uvseg_v8i negative = y < 0.0f;
+    return (uvseg_v8)(((uvseg_v8i)(y * 0.01f) & negative) | ((uvseg_v8i)y & ~negative));
+}
+
+/* The larger of x and y, lane by lane. */
+static inline uvseg_v8 KERNEL(max8)(uvseg_v8 x, uvseg_v8 y) {
+    uvseg_v8i larger = y > x;
+    return (uvseg_v8)(((uvseg_v8i)y & larger) | ((uvseg_v8i)x & ~larger));
+}
+
+static void KERNEL(split_row)(const float *row, int width, float *split, int phase_length) {
+    memset(split, 0, sizeof(float) * 4 * (size_t)phase_length);
+    if (!row) return;
+    /* Phase q of k is column 4k + q - 1: from k = 1 on, four k at a time are a 4 x 4 transpose
+     * of columns 4k - 1 ... 4k + 14. */
+    int k = 1;
+    for (; 4 * k + 15 <= width; k += 4) {
+        uvseg_v4 r0 = KERNEL(load4)(row + 4 * k - 1), r1 = KERNEL(load4)(row + 4 * k + 3);
+        uvseg_v4 r2 = KERNEL(load4)(row + 4 * k + 7), r3 = KERNEL(load4)(row + 4 * k + 11);
+        uvseg_v4 a = __builtin_shufflevector(r0, r1, 0, 4, 1, 5), b = __builtin_shufflevector(r2, r3, 0, 4, 1, 5);
+        uvseg_v4 c = __builtin_shufflevector(r0, r1, 2, 6, 3, 7), d = __builtin_shufflevector(r2, r3, 2, 6, 3, 7);
+        KERNEL(store4)(split + k, __builtin_shufflevector(a, b, 0, 1, 4, 5));
+        KERNEL(store4)(split + phase_length + k, __builtin_shufflevector(a, b, 2, 3, 6, 7));
+        KERNEL(store4)(split + 2 * phase_length + k, __builtin_shufflevector(c, d, 0, 1, 4, 5));
+        KERNEL(store4)(split + 3 * phase_length + k, __builtin_shufflevector(c, d, 2, 3, 6, 7));
+    }
+    /* Columns 0 to 2 (phases 1 to 3 of k = 0), and those after the transposed ones. */
+    for (int column = 0; column < width && column < 3; column++) {
+        split[(column + 1) * phase_length] = row[column];
+    }
+    for (int column = 4 * k - 1 > 3 ? 4 * k - 1 : 3; column < width; column++) {
+        int padded = column + 1;
+        split[(padded & 3) * phase_length + (padded >> 2)] = row[column];
+    }
+}
+
+static void KERNEL(combine_rows)(const float *sources, int row_length, float *combined) {
+    int e = 0;
+    for (; e + 8 <= row_length; e += 8) {
+        uvseg_v8 r[6];
+        UVSEG_INPUT_TRANSFORM(
+            KERNEL(load8)(sources + e), KERNEL(load8)(sources + row_length + e),
+            KERNEL(load8)(sources + 2 * row_length + e), KERNEL(load8)(sources + 3 * row_length + e),
+            KERNEL(load8)(sources + 4 * row_length + e), KERNEL(load8)(sources + 5 * row_length + e), r);
+        for (int i = 0; i < 6; i++) KERNEL(store8)(combined + i * row_length + e, r[i]);
+    }
+    for (; e < row_length; e++) {
+        float r[6];
+        UVSEG_INPUT_TRANSFORM(
+            sources[e], sources[row_length + e], sources[2 * row_length + e], sources[3 * row_length + e],
+            sources[4 * row_length + e], sources[5 * row_length + e], r);
+        for (int i = 0; i < 6; i++) combined[i * row_length + e] = r[i];
+    }
+}
+
+static void KERNEL(transform_across)(const float *row, int phase_length, int tiles, float *destination, ptrdiff_t stride) {
+    const float *p0 = row, *p1 = row + phase_length, *p2 = row + 2 * phase_length, *p3 = row + 3 * phase_length;
+    for (int t = 0; t < tiles; t += 8) {
+        /* Tile t's six columns: phases 0 to 3 at t, phases 0 and 1 at t + 1. */
+        uvseg_v8 r[6];
+        UVSEG_INPUT_TRANSFORM(
+            KERNEL(load8)(p0 + t), KERNEL(load8)(p1 + t), KERNEL(load8)(p2 + t), KERNEL(load8)(p3 + t),
+            KERNEL(load8)(p0 + t + 1), KERNEL(load8)(p1 + t + 1), r);
+        if (t + 8 <= tiles) {
+            for (int j = 0; j < 6; j++) KERNEL(store8)(destination + j * stride + t, r[j]);
+        } else {
+            for (int j = 0; j < 6; j++) {
+                float lanes[8];
+                KERNEL(store8)(lanes, r[j]);
+                memcpy(destination + j * stride + t, lanes, sizeof(float) * (size_t)(tiles - t));
+            }
+        }
+    }
+}
+
+/* y with the epilogue applied; base and sum point at y's place in their maps. */
+static inline __attribute__((always_inline)) uvseg_v8 KERNEL(finish8)(
+    uvseg_v8 y, uvseg_epilogue_kind epilogue, const float *base, float *sum) {
+    switch (epilogue) {
+    case UVSEG_EPILOGUE_LEAKY_RELU:
+        return KERNEL(leaky8)(y);
+    case UVSEG_EPILOGUE_SUMMING:
+        KERNEL(store8)(sum, KERNEL(load8)(sum) + y);
+        return y;
+    case UVSEG_EPILOGUE_SUMMING_BASE:
+        KERNEL(store8)(sum, KERNEL(load8)(sum) + y);
+        return KERNEL(load8)(base) + y;
+    default:
+        return y;
+    }
+}
+
+static inline __attribute__((always_inline)) float KERNEL(finish1)(
+    float y, uvseg_epilogue_kind epilogue, const float *base, float *sum) {
+    switch (epilogue) {
+    case UVSEG_EPILOGUE_LEAKY_RELU:
+        return y < 0.0f ? y * 0.01f : y;
+    case UVSEG_EPILOGUE_SUMMING:
+        *sum += y;
+        return y;
+    case UVSEG_EPILOGUE_SUMMING_BASE:
+        *sum += y;
+        return *base + y;
+    default:
+        return y;
+    }
+}
+
+/* output_tile_row for one epilogue, inlined into one copy per epilogue. Tiles are taken eight at
+ * a time; lanes past the last tile read whatever follows the products (never stored). */
+static inline __attribute__((always_inline)) void KERNEL(output_tiles)(
+    const float *m, ptrdiff_t stride, int tiles, int width, int rows_inside, float bias,
+    float *output, uvseg_epilogue_kind epilogue, const float *base, float *sum) {
+    uvseg_v8 bias8 = KERNEL(splat)(bias);
+    for (int t = 0; t < tiles; t += 8) {
+        /* A^T down each of the six columns j: c[j][i] is row i, eight tiles per vector. */
+        uvseg_v8 c[6][4];
+        for (int j = 0; j < 6; j++) {
+            UVSEG_OUTPUT_TRANSFORM(
+                KERNEL(load8)(m + j * stride + t), KERNEL(load8)(m + (6 + j) * stride + t),
+                KERNEL(load8)(m + (12 + j) * stride + t), KERNEL(load8)(m + (18 + j) * stride + t),
+                KERNEL(load8)(m + (24 + j) * stride + t), KERNEL(load8)(m + (30 + j) * stride + t), c[j]);
+        }
+        for (int i = 0; i < rows_inside; i++) {
+            /* A^T along row i: y[x] is pixel x of the eight tiles' row i. */
+            uvseg_v8 y[4];
+            UVSEG_OUTPUT_TRANSFORM(c[0][i], c[1][i], c[2][i], c[3][i], c[4][i], c[5][i], y);
+            /* Transposed into consecutive pixels: two tiles (eight pixels) per vector. */
+            uvseg_v8 lo01 = __builtin_shufflevector(y[0], y[1], 0, 8, 1, 9, 4, 12, 5, 13);
+            uvseg_v8 lo23 = __builtin_shufflevector(y[2], y[3], 0, 8, 1, 9, 4, 12, 5, 13);
+            uvseg_v8 hi01 = __builtin_shufflevector(y[0], y[1], 2, 10, 3, 11, 6, 14, 7, 15);
+            uvseg_v8 hi23 = __builtin_shufflevector(y[2], y[3], 2, 10, 3, 11, 6, 14, 7, 15);
+            uvseg_v8 pixels[4] = {
+                __builtin_shufflevector(lo01, lo23, 0, 1, 8, 9, 2, 3, 10, 11),
+                __builtin_shufflevector(hi01, hi23, 0, 1, 8, 9, 2, 3, 10, 11),
+                __builtin_shufflevector(lo01, lo23, 4, 5, 12, 13, 6, 7, 14, 15),
+                __builtin_shufflevector(hi01, hi23, 4, 5, 12, 13, 6, 7, 14, 15),
+            };
+            ptrdiff_t start = (ptrdiff_t)i * width + 4 * t;
+            if (4 * (t + 8) <= width) {
+                for (int q = 0; q < 4; q++) {
+                    ptrdiff_t at = start + 8 * q;
+                    KERNEL(store8)(output + at, KERNEL(finish8)(pixels[q] + bias8, epilogue, base + at, sum + at));
+                }
+            } else {
+                float values[32];
+                for (int q = 0; q < 4; q++) KERNEL(store8)(values + 8 * q, pixels[q] + bias8);
+                for (int pixel = 0; pixel < 32 && 4 * t + pixel < width; pixel++) {
+                    ptrdiff_t at = start + pixel;
+                    output[at] = KERNEL(finish1)(values[pixel], epilogue, base + at, sum + at);
+                }
+            }
+        }
+    }
+}
+
+static void KERNEL(output_tile_row)(
+    const float *m, ptrdiff_t stride, int tiles, int width, int rows_inside, float bias,
+    float *output, uvseg_epilogue_kind epilogue, const float *base, float *sum) {
+    switch (epilogue) {
+    case UVSEG_EPILOGUE_LEAKY_RELU:
+        KERNEL(output_tiles)(m, stride, tiles, width, rows_inside, bias, output, UVSEG_EPILOGUE_LEAKY_RELU, base, sum);
+        break;
+    case UVSEG_EPILOGUE_SUMMING:
+        KERNEL(output_tiles)(m, stride, tiles, width, rows_inside, bias, output, UVSEG_EPILOGUE_SUMMING, base, sum);
+        break;
+    case UVSEG_EPILOGUE_SUMMING_BASE:
+        KERNEL(output_tiles)(m, stride, tiles, width, rows_inside, bias, output, UVSEG_EPILOGUE_SUMMING_BASE, base, sum);
+        break;
+    default:
+        KERNEL(output_tiles)(m, stride, tiles, width, rows_inside, bias, output, UVSEG_EPILOGUE_STORE, base, sum);
+        break;
+    }
+}
+
+static void KERNEL(activate_pool_sum)(const float *a, const float *b, int height, int width, float *pooled, float *sum) {
+    int half = width / 2;
+    for (int y = 0; y + 1 < height; y += 2) {
+        ptrdiff_t top = (ptrdiff_t)y * width, bottom = top + width;
+        float *target = pooled + (ptrdiff_t)(y / 2) * half;
+        int x = 0;
+        for (; x + 16 <= width; x += 16) {
+            uvseg_v8 v[4];
+            ptrdiff_t at[4] = {top + x, top + x + 8, bottom + x, bottom + x + 8};
+            for (int q = 0; q < 4; q++) {
+                uvseg_v8 value = KERNEL(load8)(a + at[q]);
+                if (b) value += KERNEL(load8)(b + at[q]);
+                v[q] = KERNEL(leaky8)(value);
+                KERNEL(store8)(sum + at[q], KERNEL(load8)(sum + at[q]) + v[q]);
+            }
+            uvseg_v8 left = KERNEL(max8)(v[0], v[2]), right = KERNEL(max8)(v[1], v[3]);
+            uvseg_v8 even = __builtin_shufflevector(left, right, 0, 2, 4, 6, 8, 10, 12, 14);
+            uvseg_v8 odd = __builtin_shufflevector(left, right, 1, 3, 5, 7, 9, 11, 13, 15);
+            KERNEL(store8)(target + x / 2, KERNEL(max8)(even, odd));
+        }
+        for (; x + 1 < width; x += 2) {
+            float v[4];
+            ptrdiff_t at[4] = {top + x, top + x + 1, bottom + x, bottom + x + 1};
+            for (int q = 0; q < 4; q++) {
+                float value = b ? a[at[q]] + b[at[q]] : a[at[q]];
+                v[q] = value < 0.0f ? value * 0.01f : value;
+                sum[at[q]] += v[q];
+            }
+            float upper = v[1] > v[0] ? v[1] : v[0], lower = v[3] > v[2] ? v[3] : v[2];
+            target[x / 2] = lower > upper ? lower : upper;
+        }
+    }
+}
+
+/* c[rows x 16] = a[rows x k] b[k x 16]: rows (at most 6) x 2 vectors of accumulators. */
+static inline __attribute__((always_inline)) void KERNEL(panel16)(
+    int rows, int k, const float *a, const float *b, ptrdiff_t ldb, float *c, ptrdiff_t ldc) {
+    uvseg_v8 low[6] = {0}, high[6] = {0};
+    for (int p = 0; p < k; p++) {
+        uvseg_v8 b0 = KERNEL(load8)(b + p * ldb), b1 = KERNEL(load8)(b + p * ldb + 8);
+        for (int r = 0; r < rows; r++) {
+            uvseg_v8 x = KERNEL(splat)(a[r * k + p]);
+            low[r] += x * b0;
+            high[r] += x * b1;
+        }
+    }
+    for (int r = 0; r < rows; r++) {
+        KERNEL(store8)(c + r * ldc, low[r]);
+        KERNEL(store8)(c + r * ldc + 8, high[r]);
+    }
+}
+
+/* c[rows x 8] = a[rows x k] b[k x 8]. */
+static inline __attribute__((always_inline)) void KERNEL(panel8)(
+    int rows, int k, const float *a, const float *b, ptrdiff_t ldb, float *c, ptrdiff_t ldc) {
+    uvseg_v8 sums[6] = {0};
+    for (int p = 0; p < k; p++) {
+        uvseg_v8 b0 = KERNEL(load8)(b + p * ldb);
+        for (int r = 0; r < rows; r++) sums[r] += KERNEL(splat)(a[r * k + p]) * b0;
+    }
+    for (int r = 0; r < rows; r++) KERNEL(store8)(c + r * ldc, sums[r]);
+}
+
+/* Dispatches a panel over a constant row count, so that each copy keeps its sums in registers. */
+#define UVSEG_PANEL_ROWS(panel, rows, ...)           \
+    switch (rows) {                                  \
+    case 1: panel(1, __VA_ARGS__); break;            \
+    case 2: panel(2, __VA_ARGS__); break;            \
+    case 3: panel(3, __VA_ARGS__); break;            \
+    case 4: panel(4, __VA_ARGS__); break;            \
+    case 5: panel(5, __VA_ARGS__); break;            \
+    default: panel(6, __VA_ARGS__); break;           \
+    }
+
+static void KERNEL(matrix_product)(int m, int n, int k, const float *a, const float *b, ptrdiff_t ldb, float *c, ptrdiff_t ldc) {
+    int j = 0;
+    for (; j + 16 <= n; j += 16) {
+        for (int i = 0; i < m; i += 6) {
+            int rows = m - i < 6 ? m - i : 6;
+            UVSEG_PANEL_ROWS(KERNEL(panel16), rows, k, a + (ptrdiff_t)i * k, b + j, ldb, c + (ptrdiff_t)i * ldc + j, ldc)
+        }
+    }
+    for (; j + 8 <= n; j += 8) {
+        for (int i = 0; i < m; i += 6) {
+            int rows = m - i < 6 ? m - i : 6;
+            UVSEG_PANEL_ROWS(KERNEL(panel8), rows, k, a + (ptrdiff_t)i * k, b + j, ldb, c + (ptrdiff_t)i * ldc + j, ldc)
+        }
+    }
+    for (; j < n; j++) {
+        for (int i = 0; i < m; i++) {
+            float sum = 0;
+            for (int p = 0; p < k; p++) sum += a[(ptrdiff_t)i * k + p] * b[p * ldb + j];
+            c[(ptrdiff_t)i * ldc + j] = sum;
+        }
+    }
+}
+
+static const uvseg_kernels KERNEL_TABLE = {
+    .split_row = KERNEL(split_row),
+    .combine_rows = KERNEL(combine_rows),
+    .transform_across = KERNEL(transform_across),
+    .output_tile_row = KERNEL(output_tile_row),
+    .activate_pool_sum = KERNEL(activate_pool_sum),
+    .matrix_product = KERNEL(matrix_product),
+    .name = KERNEL_NAME,
+};
