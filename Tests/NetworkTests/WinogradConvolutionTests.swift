@@ -52,11 +52,12 @@ struct WinogradConvolutionTests {
             return result
         }
 
-        /// The kernel applied with `epilogue` on `threads` threads.
-        func winograd(epilogue: ConvolutionEpilogue = .store, threads: Int) throws -> [Float] {
+        /// The kernel applied with `epilogue` on `threads` threads, with the CPU's widest kernels or
+        /// the baseline ones.
+        func winograd(epilogue: ConvolutionEpilogue = .store, threads: Int, wide: Bool = true) throws -> [Float] {
             let output = try FeatureMap(channels: kernel.outputChannels, height: height, width: width)
             let workers = try ConvolutionWorkers(
-                threadCount: threads, scratchCount: kernel.minimumScratchCount(height: height, width: width))
+                threadCount: threads, scratchCount: kernel.minimumScratchCount(height: height, width: width), wideKernels: wide)
             kernel.apply(
                 to: inputs.map(\.slab), height: height, width: width, bias: bias, into: output.values,
                 epilogue: epilogue, workers: workers)
@@ -74,11 +75,12 @@ struct WinogradConvolutionTests {
         #expect(try Problem(inputChannels: (3, 4), outputChannels: 2, height: 4, width: 4, seed: 1).kernel.winograd == nil)
     }
 
-    @Test("equals the direct convolution on whole and partial tiles, one band or several",
-          arguments: [(1, 1), (2, 3), (4, 4), (5, 7), (13, 9), (16, 16), (30, 70), (64, 20)])
-    func matchesDirect(size: (Int, Int)) throws {
-        let problem = try Problem(inputChannels: (5, 6), outputChannels: 7, height: size.0, width: size.1, seed: 21)
-        let difference = Self.largestDifference(try problem.winograd(threads: 2), problem.direct())
+    @Test("equals the direct convolution on whole and partial tiles, one band or several, both kernel sets",
+          arguments: [(1, 1), (2, 3), (4, 4), (5, 7), (13, 9), (16, 16), (30, 70), (64, 20)], [false, true])
+    func matchesDirect(size: (Int, Int), wide: Bool) throws {
+        // 13 output channels: two panels of six rows and one of one in the matrix product.
+        let problem = try Problem(inputChannels: (5, 6), outputChannels: 13, height: size.0, width: size.1, seed: 21)
+        let difference = Self.largestDifference(try problem.winograd(threads: 2, wide: wide), problem.direct())
         #expect(difference < 2e-5)
     }
 
@@ -90,18 +92,19 @@ struct WinogradConvolutionTests {
         #expect(try problem.winograd(threads: 3) == one)
     }
 
-    @Test("epilogues: LeakyReLU, summing, summing onto a base, each as the separate step would")
-    func epilogues() throws {
-        let problem = try Problem(inputChannels: (9, 0), outputChannels: 3, height: 11, width: 21, seed: 23)
-        let plain = try problem.winograd(threads: 2)
-        #expect(try problem.winograd(epilogue: .leakyReLU, threads: 2) == plain.map(LeakyReLU.activate))
+    @Test("epilogues: LeakyReLU, summing, summing onto a base, each as the separate step would",
+          arguments: [(11, 21), (8, 64)], [false, true])
+    func epilogues(size: (Int, Int), wide: Bool) throws {
+        let problem = try Problem(inputChannels: (9, 0), outputChannels: 3, height: size.0, width: size.1, seed: 23)
+        let plain = try problem.winograd(threads: 2, wide: wide)
+        #expect(try problem.winograd(epilogue: .leakyReLU, threads: 2, wide: wide) == plain.map(LeakyReLU.activate))
 
         var seeded = SeededValues(seed: 24)
         let initial = seeded.values(plain.count, in: -1..<1)
         let base = seeded.values(plain.count, in: -1..<1)
         var sum = initial
         let summed = try sum.withUnsafeMutableBufferPointer { sum in
-            try problem.winograd(epilogue: .summing(into: sum.baseAddress!), threads: 2)
+            try problem.winograd(epilogue: .summing(into: sum.baseAddress!), threads: 2, wide: wide)
         }
         #expect(summed == plain)
         #expect(sum == zip(initial, plain).map { $0 + $1 })
@@ -109,7 +112,7 @@ struct WinogradConvolutionTests {
         sum = initial
         let onBase = try base.withUnsafeBufferPointer { base in
             try sum.withUnsafeMutableBufferPointer { sum in
-                try problem.winograd(epilogue: .summingWithBase(base.baseAddress!, into: sum.baseAddress!), threads: 2)
+                try problem.winograd(epilogue: .summingWithBase(base.baseAddress!, into: sum.baseAddress!), threads: 2, wide: wide)
             }
         }
         #expect(onBase == zip(base, plain).map { $0 + $1 })
@@ -143,5 +146,32 @@ struct WinogradConvolutionTests {
         }
         #expect(ringDifference < 1e-5)
         #expect(insideUntouched)
+    }
+
+    @Test("pooled outputs: activated, 2 x 2 max-pooled and summed as LeakyReLU, MaxPool and a sum would",
+          arguments: [(6, 20), (4, 32)], [false, true])
+    func pooledOutputs(size: (Int, Int), wide: Bool) throws {
+        let (height, width, channels) = (size.0, size.1, 3)
+        var seeded = SeededValues(seed: 26)
+        let maps = try (0..<3).map { _ in
+            let map = try FeatureMap(channels: channels, height: height, width: width)
+            map.values.update(from: seeded.values(map.count, in: -1..<1), count: map.count)
+            return map
+        }
+        let workers = try ConvolutionWorkers(threadCount: 2, scratchCount: 0, wideKernels: wide)
+        let collector = try PooledOutputCollector(channels: channels, height: height, width: width, workers: workers)
+        try collector.receive(preActivation: maps[0], plus: maps[1])
+        try collector.receive(preActivation: maps[2], plus: nil)
+
+        let values = { (map: FeatureMap) in Array(UnsafeBufferPointer(start: map.values, count: map.count)) }
+        let first = zip(values(maps[0]), values(maps[1])).map { LeakyReLU.activate($0 + $1) }
+        let second = values(maps[2]).map(LeakyReLU.activate)
+        let pooled = try [first, second].map { activated in
+            let map = try FeatureMap(channels: channels, height: height, width: width)
+            map.values.update(from: activated, count: activated.count)
+            return values(try MaxPool.pooled(map, workers: workers))
+        }
+        #expect(collector.members.takeMaps().map(values) == pooled)
+        #expect(values(collector.mean.mean()) == zip(first, second).map { ($0 + $1) * 0.5 })
     }
 }

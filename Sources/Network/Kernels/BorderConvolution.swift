@@ -18,6 +18,18 @@ extension ConvolutionKernel {
     ) {
         let ring = BorderRing(height: height, width: width, thickness: thickness)
         let planeSize = height * width
+        // For each ring pixel and tap, the offset in a plane of the value it reads; -1 outside.
+        var sources: [Int] = []
+        sources.reserveCapacity(9 * ring.count)
+        for index in 0..<ring.count {
+            let pixel = ring.pixel(index)
+            for tapRow in -1...1 {
+                for tapColumn in -1...1 {
+                    let (y, x) = (pixel / width + tapRow, pixel % width + tapColumn)
+                    sources.append(y >= 0 && y < height && x >= 0 && x < width ? y * width + x : -1)
+                }
+            }
+        }
         weights.withUnsafeBufferPointer { weights in
             guard let weights = weights.baseAddress else { return }
             let chunkCount = (ring.count + Self.borderChunk - 1) / Self.borderChunk
@@ -27,24 +39,13 @@ extension ConvolutionKernel {
                 let columns = pixels.count
                 let matrix = scratch.values
                 let products = scratch.values + reductionLength * columns
-                // For each tap and pixel, the offset in a plane of the value it reads; -1 outside.
-                var sources: [Int] = []
-                sources.reserveCapacity(9 * columns)
-                for tapRow in -1...1 {
-                    for tapColumn in -1...1 {
-                        for pixel in pixels {
-                            let (y, x) = (pixel / width + tapRow, pixel % width + tapColumn)
-                            sources.append(y >= 0 && y < height && x >= 0 && x < width ? y * width + x : -1)
-                        }
-                    }
-                }
                 var row = 0
                 for input in inputs {
                     for channel in 0..<input.channels {
                         let plane = input.values + channel * planeSize
                         for tap in 0..<9 {
                             for column in 0..<columns {
-                                let source = sources[tap * columns + column]
+                                let source = sources[(chunkStart + column) * 9 + tap]
                                 matrix[row * columns + column] = source >= 0 ? plane[source] : 0
                             }
                             row += 1
