@@ -4,12 +4,14 @@
 For each support size S and query count Q: ``uvseg bench --single S,Q`` (one child process per
 configuration, so its peak memory is its own) and the reference network of
 tools/reference/universeg_reference.py (also one child process per configuration) with random
-weights of the published widths on random 128 x 128 inputs. Times are medians of the repeats,
+weights of the published widths on random 128 x 128 inputs; with --onnx, also that network
+exported to ONNX Runtime (CPU, the same thread count; needs onnx and onnxruntime). Times are
+medians of the repeats,
 per query slice. The reference shares no work between queries, so its time per query does not
 depend on Q: it is measured at Q = 1 and reused for larger Q (running it on 24 queries at S = 64
 would need tens of GB). Needs torch; the library never does.
 
-    python3 tools/bench_reference.py --uvseg .build/release/uvseg-cli --threads 2
+    python3 tools/bench_reference.py --uvseg .build/release/uvseg-cli --threads 2 --onnx
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -35,21 +38,63 @@ def time_reference(supports: int, repeats: int, threads: int, size: int) -> None
     """Child mode: times the reference on one query and prints its result line."""
     import torch
 
+    torch.set_num_threads(threads)
+    model, inputs = reference_inputs(supports, size)
+    seconds = []
+    with torch.inference_mode():
+        for _ in range(repeats):
+            start = time.perf_counter()
+            model(*inputs)
+            seconds.append(time.perf_counter() - start)
+    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"S={supports} seconds_per_query={statistics.median(seconds):.4f} peak_rss_mib={peak_mib:.0f}")
+
+
+def reference_inputs(supports: int, size: int):
+    """The reference network with seeded random weights, and random inputs for S members."""
+    import torch
+
     sys.path.insert(0, str(Path(__file__).resolve().parent / "reference"))
     from universeg_reference import UniverSegReference
 
-    torch.set_num_threads(threads)
     torch.manual_seed(0)
     model = UniverSegReference().eval()
     query = torch.rand(1, 1, size, size)
     images = torch.rand(1, supports, 1, size, size)
     labels = (torch.rand(1, supports, 1, size, size) < 0.3).float()
+    return model, (query, images, labels)
+
+
+def export_onnx(supports: int, size: int, path: str) -> None:
+    """Child mode: writes the reference network for S members as an ONNX graph."""
+    import torch
+
+    model, inputs = reference_inputs(supports, size)
+    with torch.no_grad():
+        torch.onnx.export(model, inputs, path, input_names=["query", "images", "labels"], dynamo=False, opset_version=17)
+
+
+def time_onnx(supports: int, repeats: int, threads: int, size: int, path: str) -> None:
+    """Child mode: times the ONNX graph in ONNX Runtime (CPU) on one query; prints its result line."""
+    import numpy as np
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    session = onnxruntime.InferenceSession(path, options, providers=["CPUExecutionProvider"])
+    generator = np.random.default_rng(0)
+    feeds = {
+        "query": generator.random((1, 1, size, size), dtype=np.float32),
+        "images": generator.random((1, supports, 1, size, size), dtype=np.float32),
+        "labels": (generator.random((1, supports, 1, size, size)) < 0.3).astype(np.float32),
+    }
+    session.run(None, feeds)  # the first run plans memory; not timed
     seconds = []
-    with torch.inference_mode():
-        for _ in range(repeats):
-            start = time.perf_counter()
-            model(query, images, labels)
-            seconds.append(time.perf_counter() - start)
+    for _ in range(repeats):
+        start = time.perf_counter()
+        session.run(None, feeds)
+        seconds.append(time.perf_counter() - start)
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"S={supports} seconds_per_query={statistics.median(seconds):.4f} peak_rss_mib={peak_mib:.0f}")
 
@@ -68,10 +113,20 @@ def main() -> None:
     parser.add_argument("--batch-repeats", type=int, default=1, help="timed calls per configuration of several queries")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--size", type=int, default=128)
+    parser.add_argument("--onnx", action="store_true", help="also time the reference exported to ONNX Runtime")
     parser.add_argument("--reference-single", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--export-onnx", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--onnx-single", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--onnx-file", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.reference_single is not None:
         time_reference(args.reference_single, args.repeats, args.threads, args.size)
+        return
+    if args.export_onnx is not None:
+        export_onnx(args.export_onnx, args.size, args.onnx_file)
+        return
+    if args.onnx_single is not None:
+        time_onnx(args.onnx_single, args.repeats, args.threads, args.size, args.onnx_file)
         return
 
     supports = [int(value) for value in args.supports.split(",")]
@@ -81,23 +136,38 @@ def main() -> None:
     # convolutions done directly, the work of a plain implementation.
     header = (f"{'S':>3} {'Q':>3} {'uvseg s/query':>13} {'GFLOP/query':>11} {'GFLOP/s':>8} {'direct GFLOP':>12}"
               f" {'direct GFLOP/s':>14} {'uvseg MiB':>9} {'torch s/query':>13} {'torch MiB':>9} {'speed-up':>8}")
+    if args.onnx:
+        header += f" {'onnx s/query':>12} {'onnx MiB':>8} {'vs onnx':>7}"
     print(header)
-    for s in supports:
-        reference = run([
-            sys.executable, __file__, "--reference-single", str(s), "--repeats", str(args.repeats),
-            "--threads", str(args.threads), "--size", str(args.size)])
-        for q in queries:
-            repeats = args.repeats if q == 1 else args.batch_repeats
-            ours = run([
-                args.uvseg, "bench", "--single", f"{s},{q}", "--repeats", str(repeats),
+    with tempfile.TemporaryDirectory() as folder:
+        for s in supports:
+            reference = run([
+                sys.executable, __file__, "--reference-single", str(s), "--repeats", str(args.repeats),
                 "--threads", str(args.threads), "--size", str(args.size)])
-            ratio = float(reference["seconds_per_query"]) / float(ours["seconds_per_query"])
-            print(
-                f"{s:>3} {q:>3} {float(ours['seconds_per_query']):>13.3f} {float(ours['gflop_per_query']):>11.2f}"
-                f" {float(ours['gflops']):>8.1f} {float(ours['direct_gflop_per_query']):>12.2f}"
-                f" {float(ours['direct_gflops']):>14.1f} {ours['peak_rss_mib']:>9} {float(reference['seconds_per_query']):>13.3f}"
-                f" {reference['peak_rss_mib']:>9} {ratio:>7.1f}x", flush=True)
-
+            onnx = None
+            if args.onnx:
+                graph = str(Path(folder) / f"reference_s{s}.onnx")
+                subprocess.run([
+                    sys.executable, __file__, "--export-onnx", str(s), "--size", str(args.size), "--onnx-file", graph],
+                    check=True, capture_output=True)
+                onnx = run([
+                    sys.executable, __file__, "--onnx-single", str(s), "--onnx-file", graph, "--repeats", str(args.repeats),
+                    "--threads", str(args.threads), "--size", str(args.size)])
+            for q in queries:
+                repeats = args.repeats if q == 1 else args.batch_repeats
+                ours = run([
+                    args.uvseg, "bench", "--single", f"{s},{q}", "--repeats", str(repeats),
+                    "--threads", str(args.threads), "--size", str(args.size)])
+                seconds = float(ours["seconds_per_query"])
+                row = (
+                    f"{s:>3} {q:>3} {seconds:>13.3f} {float(ours['gflop_per_query']):>11.2f}"
+                    f" {float(ours['gflops']):>8.1f} {float(ours['direct_gflop_per_query']):>12.2f}"
+                    f" {float(ours['direct_gflops']):>14.1f} {ours['peak_rss_mib']:>9} {float(reference['seconds_per_query']):>13.3f}"
+                    f" {reference['peak_rss_mib']:>9} {float(reference['seconds_per_query']) / seconds:>7.1f}x")
+                if onnx:
+                    row += (f" {float(onnx['seconds_per_query']):>12.3f} {onnx['peak_rss_mib']:>8}"
+                            f" {float(onnx['seconds_per_query']) / seconds:>6.1f}x")
+                print(row, flush=True)
 
 if __name__ == "__main__":
     main()
