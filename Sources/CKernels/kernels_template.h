@@ -267,14 +267,15 @@ static void KERNEL(activate_pool_sum)(const float *a, const float *b, int height
     }
 }
 
-/* c[rows x 16] = a[rows x k] b[k x 16]: rows (at most 6) x 2 vectors of accumulators. */
+/* c[rows x 16] = a[rows x k] b[k x 16] for one packed panel a: rows (at most 6) x 2 vectors of
+ * accumulators. */
 static inline __attribute__((always_inline)) void KERNEL(panel16)(
     int rows, int k, const float *a, const float *b, ptrdiff_t ldb, float *c, ptrdiff_t ldc) {
     uvseg_v8 low[6] = {0}, high[6] = {0};
     for (int p = 0; p < k; p++) {
         uvseg_v8 b0 = KERNEL(load8)(b + p * ldb), b1 = KERNEL(load8)(b + p * ldb + 8);
         for (int r = 0; r < rows; r++) {
-            uvseg_v8 x = KERNEL(splat)(a[r * k + p]);
+            uvseg_v8 x = KERNEL(splat)(a[p * rows + r]);
             low[r] += x * b0;
             high[r] += x * b1;
         }
@@ -285,19 +286,19 @@ static inline __attribute__((always_inline)) void KERNEL(panel16)(
     }
 }
 
-/* c[rows x 8] = a[rows x k] b[k x 8]. */
+/* c[rows x 8] = a[rows x k] b[k x 8] for one packed panel a. */
 static inline __attribute__((always_inline)) void KERNEL(panel8)(
     int rows, int k, const float *a, const float *b, ptrdiff_t ldb, float *c, ptrdiff_t ldc) {
     uvseg_v8 sums[6] = {0};
     for (int p = 0; p < k; p++) {
         uvseg_v8 b0 = KERNEL(load8)(b + p * ldb);
-        for (int r = 0; r < rows; r++) sums[r] += KERNEL(splat)(a[r * k + p]) * b0;
+        for (int r = 0; r < rows; r++) sums[r] += KERNEL(splat)(a[p * rows + r]) * b0;
     }
     for (int r = 0; r < rows; r++) KERNEL(store8)(c + r * ldc, sums[r]);
 }
 
 /* Dispatches a panel over a constant row count, so that each copy keeps its sums in registers. */
-#define UVSEG_PANEL_ROWS(panel, rows, ...)           \
+#define UVSEG_DISPATCH_ROWS(panel, rows, ...)         \
     switch (rows) {                                  \
     case 1: panel(1, __VA_ARGS__); break;            \
     case 2: panel(2, __VA_ARGS__); break;            \
@@ -310,21 +311,23 @@ static inline __attribute__((always_inline)) void KERNEL(panel8)(
 static void KERNEL(matrix_product)(int m, int n, int k, const float *a, const float *b, ptrdiff_t ldb, float *c, ptrdiff_t ldc) {
     int j = 0;
     for (; j + 16 <= n; j += 16) {
-        for (int i = 0; i < m; i += 6) {
-            int rows = m - i < 6 ? m - i : 6;
-            UVSEG_PANEL_ROWS(KERNEL(panel16), rows, k, a + (ptrdiff_t)i * k, b + j, ldb, c + (ptrdiff_t)i * ldc + j, ldc)
+        for (int i = 0; i < m; i += UVSEG_PANEL_ROWS) {
+            int rows = m - i < UVSEG_PANEL_ROWS ? m - i : UVSEG_PANEL_ROWS;
+            UVSEG_DISPATCH_ROWS(KERNEL(panel16), rows, k, a + (ptrdiff_t)i * k, b + j, ldb, c + (ptrdiff_t)i * ldc + j, ldc)
         }
     }
     for (; j + 8 <= n; j += 8) {
-        for (int i = 0; i < m; i += 6) {
-            int rows = m - i < 6 ? m - i : 6;
-            UVSEG_PANEL_ROWS(KERNEL(panel8), rows, k, a + (ptrdiff_t)i * k, b + j, ldb, c + (ptrdiff_t)i * ldc + j, ldc)
+        for (int i = 0; i < m; i += UVSEG_PANEL_ROWS) {
+            int rows = m - i < UVSEG_PANEL_ROWS ? m - i : UVSEG_PANEL_ROWS;
+            UVSEG_DISPATCH_ROWS(KERNEL(panel8), rows, k, a + (ptrdiff_t)i * k, b + j, ldb, c + (ptrdiff_t)i * ldc + j, ldc)
         }
     }
     for (; j < n; j++) {
         for (int i = 0; i < m; i++) {
+            int first = i - i % UVSEG_PANEL_ROWS, rows = m - first < UVSEG_PANEL_ROWS ? m - first : UVSEG_PANEL_ROWS;
+            const float *panel = a + (ptrdiff_t)first * k;
             float sum = 0;
-            for (int p = 0; p < k; p++) sum += a[(ptrdiff_t)i * k + p] * b[p * ldb + j];
+            for (int p = 0; p < k; p++) sum += panel[p * rows + i - first] * b[p * ldb + j];
             c[(ptrdiff_t)i * ldc + j] = sum;
         }
     }

@@ -23,6 +23,9 @@ typedef enum {
     UVSEG_EPILOGUE_SUMMING_BASE = 3,  /* out = base + y, sum += y */
 } uvseg_epilogue_kind;
 
+/* Rows of a panel of the matrix product's packed left operand. */
+#define UVSEG_PANEL_ROWS 6
+
 typedef struct {
     /* Splits a row of `width` values (NULL: a row outside the image) into four phases of
      * `phase_length` floats: split[q * phase_length + k] = row[4k + q - 1], zero outside. */
@@ -49,7 +52,10 @@ typedef struct {
      * v = LeakyReLU(a)), sum += v, and pooled (height/2 x width/2) = the 2 x 2 maxima of v. */
     void (*activate_pool_sum)(const float *a, const float *b, int height, int width, float *pooled, float *sum);
 
-    /* c = a b for row-major a (m x k), b (k x n, row stride ldb) and c (m x n, row stride ldc). */
+    /* c = a b for a (m x k) packed in panels of UVSEG_PANEL_ROWS rows (the last one maybe fewer):
+     * panel i holds rows 6i... with element (row, p) at a[6i * k + p * rows_in_panel + row - 6i],
+     * so that each step of the product reads its rows' values from one place; b (k x n, row stride
+     * ldb) and c (m x n, row stride ldc) are row-major. */
     void (*matrix_product)(int m, int n, int k, const float *a, const float *b, ptrdiff_t ldb, float *c, ptrdiff_t ldc);
 
     /* A name for reports: "avx2" or "baseline". */

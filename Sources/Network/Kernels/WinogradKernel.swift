@@ -1,3 +1,5 @@
+import CKernels
+
 /// A 3 x 3 convolution's weights in the Winograd domain of F(4 x 4, 3 x 3): each 4 x 4 block of
 /// output pixels costs 36 multiplications per (input, output) channel pair instead of 144.
 ///
@@ -28,7 +30,8 @@ struct WinogradKernel: Sendable {
 
     let outputChannels: Int
     let inputChannels: Int
-    /// [position][output][input].
+    /// For each position, the [output x input] matrix packed as CKernels' matrix product takes it:
+    /// panels of UVSEG_PANEL_ROWS output rows, each input step's rows together.
     let transformedWeights: [Float]
 
     /// The transform of `weights`, laid out [output][input][3][3].
@@ -37,18 +40,26 @@ struct WinogradKernel: Sendable {
         self.inputChannels = inputChannels
         let g = Self.weightTransform
         let pairs = outputChannels * inputChannels
+        let panelRows = Int(UVSEG_PANEL_ROWS)
         var transformed = [Float](repeating: 0, count: Self.positions * pairs)
-        for pair in 0..<pairs {
-            let taps = weights[(pair * 9)..<(pair * 9 + 9)].map(Double.init)
-            for row in 0..<Self.inputTile {
-                for column in 0..<Self.inputTile {
-                    var sum = 0.0
-                    for a in 0..<3 {
-                        for b in 0..<3 {
-                            sum += g[row][a] * taps[a * 3 + b] * g[column][b]
+        for output in 0..<outputChannels {
+            // Where (output, input) goes in its position's packed matrix.
+            let panelStart = output - output % panelRows
+            let rows = min(panelRows, outputChannels - panelStart)
+            for input in 0..<inputChannels {
+                let pair = output * inputChannels + input
+                let packed = panelStart * inputChannels + input * rows + output - panelStart
+                let taps = weights[(pair * 9)..<(pair * 9 + 9)].map(Double.init)
+                for row in 0..<Self.inputTile {
+                    for column in 0..<Self.inputTile {
+                        var sum = 0.0
+                        for a in 0..<3 {
+                            for b in 0..<3 {
+                                sum += g[row][a] * taps[a * 3 + b] * g[column][b]
+                            }
                         }
+                        transformed[(row * Self.inputTile + column) * pairs + packed] = Float(sum)
                     }
-                    transformed[(row * Self.inputTile + column) * pairs + pair] = Float(sum)
                 }
             }
         }
@@ -61,7 +72,7 @@ struct WinogradKernel: Sendable {
 struct WinogradTiling {
     /// Tiles per band at most: enough columns for sgemm to run near its peak, few enough that a
     /// band's transformed tiles stay near the core.
-    static let bandTiles = 64
+    static let bandTiles = 32
 
     let height: Int
     let width: Int
