@@ -1,5 +1,3 @@
-import CKernels
-
 /// A 3 x 3 convolution's weights in the Winograd domain of F(4 x 4, 3 x 3): each 4 x 4 block of
 /// output pixels costs 36 multiplications per (input, output) channel pair instead of 144.
 ///
@@ -40,30 +38,25 @@ struct WinogradKernel: Sendable {
         self.inputChannels = inputChannels
         let g = Self.weightTransform
         let pairs = outputChannels * inputChannels
-        let panelRows = Int(UVSEG_PANEL_ROWS)
         var transformed = [Float](repeating: 0, count: Self.positions * pairs)
-        for output in 0..<outputChannels {
-            // Where (output, input) goes in its position's packed matrix.
-            let panelStart = output - output % panelRows
-            let rows = min(panelRows, outputChannels - panelStart)
-            for input in 0..<inputChannels {
-                let pair = output * inputChannels + input
-                let packed = panelStart * inputChannels + input * rows + output - panelStart
-                let taps = weights[(pair * 9)..<(pair * 9 + 9)].map(Double.init)
-                for row in 0..<Self.inputTile {
-                    for column in 0..<Self.inputTile {
-                        var sum = 0.0
-                        for a in 0..<3 {
-                            for b in 0..<3 {
-                                sum += g[row][a] * taps[a * 3 + b] * g[column][b]
-                            }
+        for pair in 0..<pairs {
+            let taps = weights[(pair * 9)..<(pair * 9 + 9)].map(Double.init)
+            for row in 0..<Self.inputTile {
+                for column in 0..<Self.inputTile {
+                    var sum = 0.0
+                    for a in 0..<3 {
+                        for b in 0..<3 {
+                            sum += g[row][a] * taps[a * 3 + b] * g[column][b]
                         }
-                        transformed[(row * Self.inputTile + column) * pairs + packed] = Float(sum)
                     }
+                    transformed[(row * Self.inputTile + column) * pairs + pair] = Float(sum)
                 }
             }
         }
-        transformedWeights = transformed
+        transformedWeights = (0..<Self.positions).flatMap { position in
+            PanelPacking.packed(
+                transformed[(position * pairs)..<((position + 1) * pairs)], rows: outputChannels, columns: inputChannels)
+        }
     }
 }
 
