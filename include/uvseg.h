@@ -161,7 +161,8 @@ int32_t uvs_model_size_multiple(const uvs_model *model);
  *
  * Thread safety: many threads may predict with one model at once; each call uses its own memory.
  * Each call computes on every core (the result does not depend on the thread count); the volume
- * calls take a thread count through uvs_options_set_threads().
+ * calls take a thread count through uvs_options_set_threads(). The result does depend, in the
+ * last bits, on whether the CPU has AVX2 and FMA: the library picks its vector kernels at run time.
  * Errors: UVS_ERROR_INVALID_ARGUMENT (NULL pointer, count < 1, size not a multiple),
  * UVS_ERROR_OUT_OF_MEMORY (the working memory needed exceeds the library's limit).
  */
