@@ -84,10 +84,10 @@ extension ForwardPass {
 /// Several targets share the member term: U_k' = LeakyReLU(A + conv(V_k, Ws)) with
 /// A = conv(P, Ws) + bs once per target, one convolution per member and one per target. A single
 /// target convolves P + V_k directly: one convolution per member and none more. Where the block
-/// has a composed kernel (encoder block 0, whose outputs are pooled), the member term is
-/// conv(U_k, composed) instead, with its border ring redone as conv(V_k, Ws): V_k is then needed
-/// only on a ring two pixels wide, and the sum of the V_k is conv(sum of the U_k, Wc_U), one
-/// convolution after the last member. Members stream through one set of buffers.
+/// has a composed kernel, the member term is conv(U_k, composed) instead, with its border ring
+/// redone as conv(V_k, Ws): V_k is then needed only on a ring two pixels wide, and the sum of the
+/// V_k is conv(sum of the U_k, Wc_U), one convolution after the last member. Members stream through
+/// one set of buffers.
 private struct MemberWork {
     /// Where U_k' goes: the map it is written to, reused for every member, and its destination.
     private struct SupportOutput {
@@ -131,11 +131,11 @@ private struct MemberWork {
         case direct(crossTarget: FeatureMap, crossSum: FeatureMap, output: SupportOutput)
         /// A per target, V_k and conv(V_k, Ws) of the current member.
         case shared(bases: [FeatureMap], crossSupport: FeatureMap, memberTerm: FeatureMap, output: SupportOutput)
-        /// A per target, V_k and conv(V_k, Ws) on the border ring of the current member, the sum of
-        /// the U_k, and the pooled destination (encoder block 0's, the only one with this kernel).
+        /// A per target, V_k on the border ring and conv(U_k, composed) of the current member, and
+        /// the sum of the U_k.
         case composed(
-            bases: [FeatureMap], crossSupport: FeatureMap, ringTerm: FeatureMap, inputSum: FeatureMap,
-            collectors: [PooledOutputCollector])
+            bases: [FeatureMap], crossSupport: FeatureMap, memberTerm: FeatureMap, output: SupportOutput,
+            inputSum: FeatureMap)
     }
 
     let block: CrossBlockWeights
@@ -154,8 +154,7 @@ private struct MemberWork {
             return
         }
         let output = SupportOutput(activated: try featureMap(), destination: destination)
-        let pooledCollectors: [PooledOutputCollector]? = if case .pooled(let collectors) = destination { collectors } else { nil }
-        let composes = block.composesSupport(height: height, width: width) && pooledCollectors != nil
+        let composes = block.composesSupport(height: height, width: width)
         guard crossTargets.count > 1 || composes else {
             terms = .direct(crossTarget: crossTargets[0], crossSum: try crossMap(), output: output)
             return
@@ -165,11 +164,10 @@ private struct MemberWork {
             pass.convolve(block.support, [crossTarget.slab], bias: block.supportBias, into: base)
             return base
         }
-        if composes, let pooledCollectors {
+        if composes {
             let inputSum = try FeatureMap(channels: block.crossSupport.inputChannels, height: height, width: width)
             terms = .composed(
-                bases: bases, crossSupport: try crossMap(), ringTerm: try featureMap(), inputSum: inputSum,
-                collectors: pooledCollectors)
+                bases: bases, crossSupport: try crossMap(), memberTerm: try featureMap(), output: output, inputSum: inputSum)
         } else {
             terms = .shared(bases: bases, crossSupport: try crossMap(), memberTerm: try featureMap(), output: output)
         }
@@ -190,7 +188,7 @@ private struct MemberWork {
             pass.convolve(block.crossSupport, input, bias: nil, into: crossSupport, epilogue: .summing(into: sum.values))
             pass.convolve(block.support, [crossSupport.slab], bias: nil, into: memberTerm)
             try output.send(bases: bases, plus: memberTerm, workers: pass.workers)
-        case .composed(let bases, let crossSupport, let ringTerm, let inputSum, let collectors):
+        case .composed(let bases, let crossSupport, let memberTerm, let output, let inputSum):
             guard let composed = block.composedSupport else { return }
             var channel = 0
             for slab in input {
@@ -199,55 +197,19 @@ private struct MemberWork {
                     workers: pass.workers)
                 channel += slab.channels
             }
-            let (height, width) = (ringTerm.height, ringTerm.width)
-            // The border ring first, then the composed term band by band, pooled while in cache.
+            let (height, width) = (memberTerm.height, memberTerm.width)
             block.crossSupport.applyOnBorder(
                 to: input, height: height, width: width, thickness: 2, into: crossSupport.values, workers: pass.workers)
+            pass.convolve(composed, input, bias: nil, into: memberTerm)
             block.support.applyOnBorder(
-                to: [crossSupport.slab], height: height, width: width, into: ringTerm.values, workers: pass.workers)
-            try Self.sendPooled(composed, of: input, ring: ringTerm, bases: bases, collectors: collectors, workers: pass.workers)
-        }
-    }
-
-    /// Sends each target's U_k' = LeakyReLU(base + conv(U_k, composed)) to its collector, the
-    /// composed term computed band by band and never written whole: each band takes its border
-    /// ring pixels from `ring` (where only those are valid), then is activated, pooled and summed.
-    private static func sendPooled(
-        _ composed: ConvolutionKernel, of input: [ChannelSlab], ring: FeatureMap, bases: [FeatureMap],
-        collectors: [PooledOutputCollector], workers: ConvolutionWorkers
-    ) throws(UVSegError) {
-        let (height, width, plane) = (ring.height, ring.width, ring.planeSize)
-        let pooledMaps = try collectors.map { (collector) throws(UVSegError) in try collector.beginMember() }
-        composed.applyByBands(
-            to: input, height: height, width: width, rowsPerBand: ConvolutionWorkers.evenRowsPerBand(width: width),
-            workers: workers
-        ) { rows, values, channelStride in
-            for channel in 0..<ring.channels {
-                for row in rows {
-                    let source = ring.values + channel * plane + row * width
-                    let target = values + channel * channelStride + (row - rows.lowerBound) * width
-                    if row == 0 || row == height - 1 {
-                        target.update(from: source, count: width)
-                    } else {
-                        target[0] = source[0]
-                        target[width - 1] = source[width - 1]
-                    }
-                }
-            }
-            for (index, base) in bases.enumerated() {
-                collectors[index].addRows(
-                    rows, channels: 0..<ring.channels, preActivation: base.values, plus: values,
-                    addendChannelStride: channelStride, into: pooledMaps[index])
-            }
-        }
-        for (collector, pooled) in zip(collectors, pooledMaps) {
-            collector.endMember(pooled)
+                to: [crossSupport.slab], height: height, width: width, into: memberTerm.values, workers: pass.workers)
+            try output.send(bases: bases, plus: memberTerm, workers: pass.workers)
         }
     }
 
     /// Completes `sum` after the last member, where the members' V_k were not summed one by one.
     func finish(summingInto sum: FeatureMap, pass: ForwardPass) {
-        guard case .composed(_, let crossSupport, _, let inputSum, _) = terms else { return }
+        guard case .composed(_, let crossSupport, _, _, let inputSum) = terms else { return }
         pass.convolve(block.crossSupport, [inputSum.slab], bias: nil, into: crossSupport, epilogue: .summing(into: sum.values))
     }
 }

@@ -22,15 +22,12 @@ struct WorkingMemory {
                     inputChannels: inputChannels, outputChannels: outputChannels, size: size,
                     height: shape.height >> level, width: shape.width >> level)
             }
-            // Block 0's composed 5 x 5 support term, computed in bands of even rows kept whole
-            // (their im2col columns and their values).
-            let width = shape.width >> level
-            let composed = (25 * inputs.support + widths.outputFeatures) * ConvolutionWorkers.evenRowsPerBand(width: width) * width
-            // The cross convolution's halves, the target and support convolutions.
+            // The cross convolution's halves, the target and support convolutions, and block 0's
+            // composed 5 x 5 support kernel.
             return max(
                 scratch(inputs.target, widths.crossFeatures), scratch(inputs.support, widths.crossFeatures),
                 scratch(widths.crossFeatures, widths.outputFeatures),
-                position == .encoder(0) ? composed : 0)
+                position == .encoder(0) ? scratch(inputs.support, widths.outputFeatures, size: 5) : 0)
         }.max() ?? 0
         let first = architecture.encoder[0]
         let border = (first.crossFeatures * 9 + first.outputFeatures) * ConvolutionKernel.borderChunk

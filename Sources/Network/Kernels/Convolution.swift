@@ -77,64 +77,22 @@ extension ConvolutionKernel {
         _ weights: UnsafePointer<Float>, to inputs: [ChannelSlab], height: Int, width: Int, accumulating: Bool,
         into output: UnsafeMutablePointer<Float>, epilogue: ConvolutionEpilogue, workers: ConvolutionWorkers
     ) {
-        forEachBand(
-            weights, of: inputs, height: height, width: width, rowsPerBand: ConvolutionWorkers.rowsPerBand(width: width),
-            accumulating: accumulating, workers: workers,
-            target: { rows, _ in (output + rows.lowerBound * width, height * width) },
-            finish: { rows, _, _ in
-                for channel in 0..<outputChannels {
-                    epilogue.applyInPlace(output, offset: channel * height * width + rows.lowerBound * width, count: rows.count * width)
-                }
-            })
-    }
-
-    /// conv(concat(inputs), self), no bias, band by band into each thread's scratch, after the band's
-    /// im2col columns: `finish(rows, values, channelStride)` sees each band's outputChannels x
-    /// rows x width values while they are in cache. `rowsPerBand` must be even where `finish`
-    /// works on row pairs; the scratch holds `bandScratchCount(width:rowsPerBand:)` floats.
-    func applyByBands(
-        to inputs: [ChannelSlab], height: Int, width: Int, rowsPerBand: Int, workers: ConvolutionWorkers,
-        finish: (Range<Int>, UnsafeMutablePointer<Float>, Int) -> Void
-    ) {
-        weights.withUnsafeBufferPointer { weights in
-            guard let weights = weights.baseAddress else { return }
-            forEachBand(
-                weights, of: inputs, height: height, width: width, rowsPerBand: rowsPerBand, accumulating: false,
-                workers: workers,
-                target: { rows, scratch in (scratch.values + reductionLength * rows.count * width, rows.count * width) },
-                finish: finish)
-        }
-    }
-
-    /// Scratch floats `applyByBands(to:height:width:rowsPerBand:workers:finish:)` needs.
-    func bandScratchCount(width: Int, rowsPerBand: Int) -> Int {
-        (reductionLength + outputChannels) * rowsPerBand * width
-    }
-
-    /// im2col + one sgemm per band of `rowsPerBand` output rows, spread over the threads:
-    /// `target(rows, scratch)` tells where the band's values go (and their channel stride),
-    /// `finish` sees them there.
-    private func forEachBand(
-        _ weights: UnsafePointer<Float>, of inputs: [ChannelSlab], height: Int, width: Int, rowsPerBand: Int,
-        accumulating: Bool, workers: ConvolutionWorkers,
-        target: (Range<Int>, FloatBuffer) -> (UnsafeMutablePointer<Float>, Int),
-        finish: (Range<Int>, UnsafeMutablePointer<Float>, Int) -> Void
-    ) {
-        let rowsPerBand = min(height, rowsPerBand)
+        let rowsPerBand = min(height, ConvolutionWorkers.rowsPerBand(width: width))
         let bandCount = (height + rowsPerBand - 1) / rowsPerBand
         workers.forEachBand(bandCount) { band, scratch in
             let firstRow = band * rowsPerBand
-            let rows = firstRow..<min(firstRow + rowsPerBand, height)
-            let columns = rows.count * width
-            Im2Col.fill(scratch.values, from: inputs, height: height, width: width, kernelSize: size, rows: rows)
-            let (values, channelStride) = target(rows, scratch)
+            let rows = min(rowsPerBand, height - firstRow)
+            let columns = rows * width
+            Im2Col.fill(scratch.values, from: inputs, height: height, width: width, kernelSize: size, rows: firstRow..<(firstRow + rows))
             cblas_sgemm(
                 CblasRowMajor, CblasNoTrans, CblasNoTrans,
                 Int32(outputChannels), Int32(columns), Int32(reductionLength),
                 1, weights, Int32(reductionLength),
                 scratch.values, Int32(columns),
-                accumulating ? 1 : 0, values, Int32(channelStride))
-            finish(rows, values, channelStride)
+                accumulating ? 1 : 0, output + firstRow * width, Int32(height * width))
+            for channel in 0..<outputChannels {
+                epilogue.applyInPlace(output, offset: channel * height * width + firstRow * width, count: columns)
+            }
         }
     }
 }

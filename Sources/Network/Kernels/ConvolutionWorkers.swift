@@ -25,11 +25,6 @@ final class ConvolutionWorkers {
         max(1, bandPixels / max(width, 1))
     }
 
-    /// Rows of a band that works on row pairs (2 x 2 pooling): an even number, at least two.
-    static func evenRowsPerBand(width: Int) -> Int {
-        max(2, rowsPerBand(width: width) / 2 * 2)
-    }
-
     let threadCount: Int
     /// The inner loops of the Winograd convolutions, for this CPU unless a test asks otherwise.
     let kernels: UnsafePointer<uvseg_kernels>
