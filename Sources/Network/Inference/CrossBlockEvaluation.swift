@@ -23,8 +23,7 @@ extension ForwardPass {
     ///
     /// since Z_k = P + V_k and convolution is linear (each operand zero-padded); with several
     /// targets, conv(P + V_k, Ws) is split into conv(P, Ws) + conv(V_k, Ws) so that the member
-    /// term is shared. Members stream
-    /// through one set of buffers; U_k' goes to `supportOutput`. With `supportOutput` nil the
+    /// term is shared (`MemberWork`). U_k' goes to `supportOutput`; with `supportOutput` nil the
     /// support convolutions are skipped: T' needs only mean_k V_k.
     func evaluate(
         _ block: CrossBlockWeights, targets: [[ChannelSlab]], height: Int, width: Int,

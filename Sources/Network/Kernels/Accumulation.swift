@@ -12,18 +12,6 @@ enum Accumulation {
         }
     }
 
-    /// sum = a + b, elementwise.
-    static func sum(
-        _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into sum: UnsafeMutablePointer<Float>, count: Int,
-        workers: ConvolutionWorkers
-    ) {
-        workers.forEachPart(of: count, minimumPart: ConvolutionWorkers.elementwisePart) { part in
-            for index in part {
-                sum[index] = a[index] + b[index]
-            }
-        }
-    }
-
     /// values *= scale, elementwise.
     static func scale(_ values: UnsafeMutablePointer<Float>, by scale: Float, count: Int, workers: ConvolutionWorkers) {
         workers.forEachPart(of: count, minimumPart: ConvolutionWorkers.elementwisePart) { part in

@@ -7,14 +7,6 @@ enum LeakyReLU {
         value < 0 ? value * negativeSlope : value
     }
 
-    static func applyInPlace(_ values: UnsafeMutablePointer<Float>, count: Int, workers: ConvolutionWorkers) {
-        workers.forEachPart(of: count, minimumPart: ConvolutionWorkers.elementwisePart) { part in
-            for index in part {
-                values[index] = activate(values[index])
-            }
-        }
-    }
-
     /// output = LeakyReLU(a + b), elementwise.
     static func apply(
         sumOf a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>, count: Int,
