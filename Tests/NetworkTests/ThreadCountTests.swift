@@ -6,12 +6,13 @@ import Testing
 /// The thread count changes how fast a prediction runs, never what it computes.
 @Suite("NetworkParity: thread counts give bit-identical logits")
 struct ThreadCountTests {
+    /// 5 members form three groups of 2, 2 and 1, 16 members two of 8 (`MemberGroups`): on 2 and 3
+    /// threads the groups run on different threads, and their sums still add up in group order.
     @Test("1, 2 and 3 threads give bit-identical logits that match the reference",
-          arguments: ["published", "nonsquare"])
-    func threadCountsAgree(config: String) throws {
+          arguments: ["published", "nonsquare"], [5, 16])
+    func threadCountsAgree(config: String, supportCount: Int) throws {
         let network = try UniverSegNetwork(contentsOf: CheckpointFixtures.path("\(config)/weights.safetensors"))
         let parityCase = try NetworkParityTests.ParityCase(config: config)
-        let supportCount = 5
         let support = parityCase.support(supportCount)
         let logits = try [1, 2, 3].map { threads in
             try network.predict(

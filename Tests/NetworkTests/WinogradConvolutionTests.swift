@@ -119,35 +119,6 @@ struct WinogradConvolutionTests {
         #expect(sum == zip(initial, plain).map { $0 + $1 })
     }
 
-    @Test("a border ring two pixels wide equals the full convolution there")
-    func borderRing() throws {
-        let problem = try Problem(inputChannels: (1, 1), outputChannels: 4, height: 9, width: 12, seed: 25)
-        let (height, width) = (problem.height, problem.width)
-        let expected = problem.direct()
-        let output = try FeatureMap(channels: 4, height: height, width: width)
-        let workers = try ConvolutionWorkers(threadCount: 2, scratchCount: problem.kernel.borderScratchCount)
-        problem.kernel.applyOnBorder(
-            to: problem.inputs.map(\.slab), height: height, width: width, thickness: 2, into: output.values, workers: workers)
-        var ringDifference = 0.0
-        var insideUntouched = true
-        for channel in 0..<4 {
-            for row in 0..<height {
-                for column in 0..<width {
-                    let index = (channel * height + row) * width + column
-                    if min(row, column, height - 1 - row, width - 1 - column) < 2 {
-                        // applyOnBorder adds no bias.
-                        let bias = Double(problem.bias[channel])
-                        ringDifference = max(ringDifference, abs(Double(output.values[index]) - (expected[index] - bias)))
-                    } else {
-                        insideUntouched = insideUntouched && output.values[index] == 0
-                    }
-                }
-            }
-        }
-        #expect(ringDifference < 1e-5)
-        #expect(insideUntouched)
-    }
-
     @Test("pooled outputs: activated, 2 x 2 max-pooled and summed as LeakyReLU, MaxPool and a sum would",
           arguments: [(6, 20), (4, 32)], [false, true])
     func pooledOutputs(size: (Int, Int), wide: Bool) throws {
@@ -160,8 +131,10 @@ struct WinogradConvolutionTests {
         }
         let workers = try ConvolutionWorkers(threadCount: 2, scratchCount: 0, wideKernels: wide)
         let collector = try PooledOutputCollector(channels: channels, height: height, width: width, workers: workers)
-        try collector.receive(preActivation: maps[0], plus: maps[1])
-        try collector.receive(preActivation: maps[2], plus: nil)
+        let part = try collector.makePart()
+        try part.receive(preActivation: maps[0], plus: maps[1], workers: workers)
+        try part.receive(preActivation: maps[2], plus: nil, workers: workers)
+        part.commit(workers: workers)
 
         let values = { (map: FeatureMap) in Array(UnsafeBufferPointer(start: map.values, count: map.count)) }
         let first = zip(values(maps[0]), values(maps[1])).map { LeakyReLU.activate($0 + $1) }

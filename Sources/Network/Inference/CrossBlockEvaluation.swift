@@ -1,17 +1,18 @@
 import Diagnostics
 
 extension ForwardPass {
-    /// Receives (target index, U_k') for each support output a block computes, members in order.
-    /// The map is reused for the next member: a receiver that keeps it copies it.
-    typealias SupportOutputReceiver = (Int, FeatureMap) throws(UVSegError) -> Void
-
     /// Where a block's support outputs go.
     enum SupportOutputDestination {
-        /// Each U_k' as a map, to a receiver.
-        case maps(SupportOutputReceiver)
+        /// Each U_k', kept in member order (and pooled, if the collector pools).
+        case kept(MemberCollector)
+        /// Only the mean of the U_k'.
+        case mean(MeanCollector)
         /// Each U_k' pooled and summed by the collector of its target: encoder block 0.
         case pooled([PooledOutputCollector])
     }
+
+    /// A member's support input: the member, the lane that computes it, and that lane's workers.
+    typealias SupportInput = (_ member: Int, _ lane: Int, _ workers: ConvolutionWorkers) throws(UVSegError) -> [ChannelSlab]
 
     /// Evaluates one cross block for several target streams that share one support input, in the
     /// exact reformulation of model.md, and returns each target's T':
@@ -23,12 +24,13 @@ extension ForwardPass {
     ///
     /// since Z_k = P + V_k and convolution is linear (each operand zero-padded); with several
     /// targets, conv(P + V_k, Ws) is split into conv(P, Ws) + conv(V_k, Ws) so that the member
-    /// term is shared (`MemberWork`). U_k' goes to `supportOutput`; with `supportOutput` nil the
+    /// term is shared (`MemberTerms`). U_k' goes to `supportOutput`; with `supportOutput` nil the
     /// support convolutions are skipped: T' needs only mean_k V_k.
+    ///
+    /// The members run in groups on `memberLaneCount` lanes, one thread each (`MemberGroups`).
     func evaluate(
         _ block: CrossBlockWeights, targets: [[ChannelSlab]], height: Int, width: Int,
-        supportCount: Int, supportInput: (Int) throws(UVSegError) -> [ChannelSlab],
-        supportOutput: SupportOutputDestination?
+        supportCount: Int, supportInput: SupportInput, supportOutput: SupportOutputDestination?
     ) throws(UVSegError) -> [FeatureMap] {
         let crossFeatures = block.widths.crossFeatures
         let crossTargets = try targets.map { (target) throws(UVSegError) in
@@ -36,13 +38,21 @@ extension ForwardPass {
             convolve(block.crossTarget, target, bias: block.crossBias, into: crossTarget)
             return crossTarget
         }
-        let members = try MemberWork(
-            block, crossTargets: crossTargets, height: height, width: width, destination: supportOutput, pass: self)
+        let terms = try MemberTerms(block, crossTargets: crossTargets, height: height, width: width, destination: supportOutput, pass: self)
         let crossSupportSum = try FeatureMap(channels: crossFeatures, height: height, width: width)
-        for member in 0..<supportCount {
-            try members.add(try supportInput(member), summingInto: crossSupportSum, pass: self)
+        let summed = try terms.summedMap(crossSupportSum: crossSupportSum)
+        let groups = MemberGroups(memberCount: supportCount)
+        let lanes = try (0..<memberLaneCount(supportCount: supportCount)).map { (_) throws(UVSegError) in
+            try MemberLane(terms, summingInto: summed, destination: supportOutput)
         }
-        members.finish(summingInto: crossSupportSum, pass: self)
+        try forEachMemberGroup(groups, laneCount: lanes.count) { (group, lane, pass) throws(UVSegError) in
+            for member in groups.members(of: group) {
+                try lanes[lane].add(try supportInput(member, lane, pass.workers), pass: pass)
+            }
+        } commit: { lane, pass in
+            lanes[lane].commit(workers: pass.workers)
+        }
+        terms.finish(summed: summed, into: crossSupportSum, pass: self)
 
         let inverseCount = 1 / Float(supportCount)
         return try crossTargets.map { (crossTarget) throws(UVSegError) in
@@ -57,8 +67,7 @@ extension ForwardPass {
     /// `evaluate` for one target stream.
     func evaluate(
         _ block: CrossBlockWeights, target: [ChannelSlab], height: Int, width: Int,
-        supportCount: Int, supportInput: (Int) throws(UVSegError) -> [ChannelSlab],
-        supportOutput: SupportOutputDestination?
+        supportCount: Int, supportInput: SupportInput, supportOutput: SupportOutputDestination?
     ) throws(UVSegError) -> FeatureMap {
         let targets = try evaluate(
             block, targets: [target], height: height, width: width,
@@ -77,138 +86,199 @@ extension ForwardPass {
     }
 }
 
-/// A block's work per support member: V_k = conv(U_k, Wc_U), summed over members for the target
-/// stream, and, when the block has a support output, U_k' = LeakyReLU(conv(P + V_k, Ws) + bs).
+/// What a block's member loop shares between its lanes: the block, how each member's terms are
+/// formed, and the per-target maps they start from.
 ///
 /// Several targets share the member term: U_k' = LeakyReLU(A + conv(V_k, Ws)) with
 /// A = conv(P, Ws) + bs once per target, one convolution per member and one per target. A single
 /// target convolves P + V_k directly: one convolution per member and none more. Where the block
-/// has a composed kernel, the member term is conv(U_k, composed) instead, with its border ring
-/// redone as conv(V_k, Ws): V_k is then needed only on a ring two pixels wide, and the sum of the
-/// V_k is conv(sum of the U_k, Wc_U), one convolution after the last member. Members stream through
-/// one set of buffers.
-private struct MemberWork {
-    /// Where U_k' goes: the map it is written to, reused for every member, and its destination.
-    private struct SupportOutput {
-        let activated: FeatureMap
-        let destination: ForwardPass.SupportOutputDestination
-
-        /// The epilogue of the convolution that writes U_k' of the one target into `activated`:
-        /// pooled destinations activate it themselves.
-        var epilogue: ConvolutionEpilogue {
-            if case .pooled = destination { return .store }
-            return .leakyReLU
-        }
-
-        /// Sends U_k' of the one target, written into `activated` with `epilogue`.
-        func sendWritten() throws(UVSegError) {
-            switch destination {
-            case .maps(let receiver): try receiver(0, activated)
-            case .pooled(let collectors): try collectors[0].receive(preActivation: activated, plus: nil)
-            }
-        }
-
-        /// Sends U_k' = LeakyReLU(base + memberTerm) for each target's base, in target order.
-        func send(bases: [FeatureMap], plus memberTerm: FeatureMap, workers: ConvolutionWorkers) throws(UVSegError) {
-            for (index, base) in bases.enumerated() {
-                switch destination {
-                case .maps(let receiver):
-                    LeakyReLU.apply(
-                        sumOf: base.values, memberTerm.values, into: activated.values, count: activated.count, workers: workers)
-                    try receiver(index, activated)
-                case .pooled(let collectors):
-                    try collectors[index].receive(preActivation: base, plus: memberTerm)
-                }
-            }
-        }
-    }
-
-    private enum Terms {
+/// has a composed convolution, the member term is conv(conv(U_k, Wc_U), Ws) in that one step
+/// instead: V_k is never formed, and the sum of the V_k is conv(sum of the U_k, Wc_U), one
+/// convolution after the last member.
+private struct MemberTerms {
+    enum Kind {
         /// No support output: V_k only feeds the sum.
-        case sumOnly(crossSupport: FeatureMap)
-        /// P of the one target, and P + V_k of the current member.
-        case direct(crossTarget: FeatureMap, crossSum: FeatureMap, output: SupportOutput)
-        /// A per target, V_k and conv(V_k, Ws) of the current member.
-        case shared(bases: [FeatureMap], crossSupport: FeatureMap, memberTerm: FeatureMap, output: SupportOutput)
-        /// A per target, V_k on the border ring and conv(U_k, composed) of the current member, and
-        /// the sum of the U_k.
-        case composed(
-            bases: [FeatureMap], crossSupport: FeatureMap, memberTerm: FeatureMap, output: SupportOutput,
-            inputSum: FeatureMap)
+        case sumOnly
+        /// P of the one target; each member forms P + V_k.
+        case direct(crossTarget: FeatureMap)
+        /// A per target; each member forms V_k and conv(V_k, Ws).
+        case shared(bases: [FeatureMap])
+        /// A per target; each member forms its member term by the composed convolution, and the
+        /// members' U_k are summed.
+        case composed(bases: [FeatureMap], composed: ComposedConvolution)
     }
 
     let block: CrossBlockWeights
-    private let terms: Terms
+    let kind: Kind
+    let height: Int
+    let width: Int
 
     init(
         _ block: CrossBlockWeights, crossTargets: [FeatureMap], height: Int, width: Int,
         destination: ForwardPass.SupportOutputDestination?, pass: ForwardPass
     ) throws(UVSegError) {
-        self.block = block
-        let (cross, features) = (block.widths.crossFeatures, block.widths.outputFeatures)
-        let crossMap = { () throws(UVSegError) in try FeatureMap(channels: cross, height: height, width: width) }
-        let featureMap = { () throws(UVSegError) in try FeatureMap(channels: features, height: height, width: width) }
-        guard let destination else {
-            terms = .sumOnly(crossSupport: try crossMap())
+        (self.block, self.height, self.width) = (block, height, width)
+        guard destination != nil else {
+            kind = .sumOnly
             return
         }
-        let output = SupportOutput(activated: try featureMap(), destination: destination)
-        let composes = block.composesSupport(height: height, width: width)
-        guard crossTargets.count > 1 || composes else {
-            terms = .direct(crossTarget: crossTargets[0], crossSum: try crossMap(), output: output)
+        let composed = block.composesSupport(height: height, width: width) ? block.composedSupport : nil
+        guard crossTargets.count > 1 || composed != nil else {
+            kind = .direct(crossTarget: crossTargets[0])
             return
         }
         let bases = try crossTargets.map { (crossTarget) throws(UVSegError) in
-            let base = try featureMap()
+            let base = try FeatureMap(channels: block.widths.outputFeatures, height: height, width: width)
             pass.convolve(block.support, [crossTarget.slab], bias: block.supportBias, into: base)
             return base
         }
-        if composes {
-            let inputSum = try FeatureMap(channels: block.crossSupport.inputChannels, height: height, width: width)
-            terms = .composed(
-                bases: bases, crossSupport: try crossMap(), memberTerm: try featureMap(), output: output, inputSum: inputSum)
+        if let composed {
+            kind = .composed(bases: bases, composed: composed)
         } else {
-            terms = .shared(bases: bases, crossSupport: try crossMap(), memberTerm: try featureMap(), output: output)
+            kind = .shared(bases: bases)
         }
     }
 
-    /// Adds the member whose support input is `input`: V_k into `sum`, U_k' to the receiver.
-    func add(_ input: [ChannelSlab], summingInto sum: FeatureMap, pass: ForwardPass) throws(UVSegError) {
-        switch terms {
-        case .sumOnly(let crossSupport):
+    func map(channels: Int) throws(UVSegError) -> FeatureMap {
+        try FeatureMap(channels: channels, height: height, width: width)
+    }
+
+    /// The map the members sum into: `crossSupportSum` itself, or, with the composed kernel, the
+    /// sum of the U_k that `finish` turns into it.
+    func summedMap(crossSupportSum: FeatureMap) throws(UVSegError) -> FeatureMap {
+        guard case .composed = kind else { return crossSupportSum }
+        return try map(channels: block.crossSupport.inputChannels)
+    }
+
+    /// Completes the sum of the V_k after the last member, where the members summed their U_k.
+    func finish(summed: FeatureMap, into crossSupportSum: FeatureMap, pass: ForwardPass) {
+        guard case .composed = kind else { return }
+        pass.convolve(block.crossSupport, [summed.slab], bias: nil, into: crossSupportSum)
+    }
+}
+
+/// One lane of a block's member loop: the buffers each member streams through, and the lane's
+/// parts of the member sum and of the support output's destination.
+private final class MemberLane {
+    private let terms: MemberTerms
+    private let sum: PartialSum
+    private let output: SupportOutput?
+    /// V_k, or P + V_k: where the member forms it.
+    private let crossSupport: FeatureMap?
+    /// conv(V_k, Ws), or the composed convolution of U_k: where targets share it.
+    private let memberTerm: FeatureMap?
+
+    init(_ terms: MemberTerms, summingInto summed: FeatureMap, destination: ForwardPass.SupportOutputDestination?) throws(UVSegError) {
+        self.terms = terms
+        sum = try PartialSum(of: summed.values, count: summed.count)
+        let (cross, features) = (terms.block.widths.crossFeatures, terms.block.widths.outputFeatures)
+        output = try destination.map { (destination) throws(UVSegError) in
+            try SupportOutput(activated: terms.map(channels: features), destination: destination)
+        }
+        switch terms.kind {
+        case .sumOnly, .direct: (crossSupport, memberTerm) = (try terms.map(channels: cross), nil)
+        case .shared: (crossSupport, memberTerm) = (try terms.map(channels: cross), try terms.map(channels: features))
+        case .composed: (crossSupport, memberTerm) = (nil, try terms.map(channels: features))
+        }
+    }
+
+    /// Adds the member whose support input is `input`: V_k into the sum, U_k' to the destination.
+    func add(_ input: [ChannelSlab], pass: ForwardPass) throws(UVSegError) {
+        let block = terms.block
+        switch terms.kind {
+        case .sumOnly:
+            guard let crossSupport else { return }
             pass.convolve(block.crossSupport, input, bias: nil, into: crossSupport, epilogue: .summing(into: sum.values))
-        case .direct(let crossTarget, let crossSum, let output):
+        case .direct(let crossTarget):
+            guard let crossSupport, let output else { return }
             pass.convolve(
-                block.crossSupport, input, bias: nil, into: crossSum,
+                block.crossSupport, input, bias: nil, into: crossSupport,
                 epilogue: .summingWithBase(crossTarget.values, into: sum.values))
-            pass.convolve(block.support, [crossSum.slab], bias: block.supportBias, into: output.activated, epilogue: output.epilogue)
-            try output.sendWritten()
-        case .shared(let bases, let crossSupport, let memberTerm, let output):
+            pass.convolve(block.support, [crossSupport.slab], bias: block.supportBias, into: output.activated, epilogue: output.epilogue)
+            try output.sendWritten(workers: pass.workers)
+        case .shared(let bases):
+            guard let crossSupport, let output, let memberTerm else { return }
             pass.convolve(block.crossSupport, input, bias: nil, into: crossSupport, epilogue: .summing(into: sum.values))
             pass.convolve(block.support, [crossSupport.slab], bias: nil, into: memberTerm)
             try output.send(bases: bases, plus: memberTerm, workers: pass.workers)
-        case .composed(let bases, let crossSupport, let memberTerm, let output, let inputSum):
-            guard let composed = block.composedSupport else { return }
+        case .composed(let bases, let composed):
+            guard let output, let memberTerm else { return }
             var channel = 0
             for slab in input {
                 Accumulation.add(
-                    slab.values, into: inputSum.values + channel * inputSum.planeSize, count: slab.channels * inputSum.planeSize,
+                    slab.values, into: sum.values + channel * memberTerm.planeSize, count: slab.channels * memberTerm.planeSize,
                     workers: pass.workers)
                 channel += slab.channels
             }
-            let (height, width) = (memberTerm.height, memberTerm.width)
-            block.crossSupport.applyOnBorder(
-                to: input, height: height, width: width, thickness: 2, into: crossSupport.values, workers: pass.workers)
-            pass.convolve(composed, input, bias: nil, into: memberTerm)
-            block.support.applyOnBorder(
-                to: [crossSupport.slab], height: height, width: width, into: memberTerm.values, workers: pass.workers)
+            composed.apply(to: input, height: terms.height, width: terms.width, into: memberTerm.values, workers: pass.workers)
             try output.send(bases: bases, plus: memberTerm, workers: pass.workers)
         }
     }
 
-    /// Completes `sum` after the last member, where the members' V_k were not summed one by one.
-    func finish(summingInto sum: FeatureMap, pass: ForwardPass) {
-        guard case .composed(_, let crossSupport, _, _, let inputSum) = terms else { return }
-        pass.convolve(block.crossSupport, [inputSum.slab], bias: nil, into: crossSupport, epilogue: .summing(into: sum.values))
+    /// Adds the lane's current group to the block's sum and destination.
+    func commit(workers: ConvolutionWorkers) {
+        sum.commit(workers: workers)
+        output?.part.commit(workers: workers)
+    }
+}
+
+/// Where a lane's U_k' go: the map it is written to, reused for every member, and the lane's part
+/// of the destination.
+private struct SupportOutput {
+    enum Part {
+        case kept(MemberCollector.Part)
+        case mean(MeanCollector.Part)
+        case pooled([PooledOutputCollector.Part])
+
+        func commit(workers: ConvolutionWorkers) {
+            switch self {
+            case .kept(let part): part.commit(workers: workers)
+            case .mean(let part): part.commit(workers: workers)
+            case .pooled(let parts): for part in parts { part.commit(workers: workers) }
+            }
+        }
+    }
+
+    let activated: FeatureMap
+    let part: Part
+
+    init(activated: FeatureMap, destination: ForwardPass.SupportOutputDestination) throws(UVSegError) {
+        self.activated = activated
+        switch destination {
+        case .kept(let collector): part = .kept(collector.makePart())
+        case .mean(let collector): part = .mean(try collector.makePart())
+        case .pooled(let collectors):
+            part = .pooled(try collectors.map { (collector) throws(UVSegError) in try collector.makePart() })
+        }
+    }
+
+    /// The epilogue of the convolution that writes U_k' of the one target into `activated`:
+    /// pooled destinations activate it themselves.
+    var epilogue: ConvolutionEpilogue {
+        if case .pooled = part { return .store }
+        return .leakyReLU
+    }
+
+    /// Sends U_k' of the one target, written into `activated` with `epilogue`.
+    func sendWritten(workers: ConvolutionWorkers) throws(UVSegError) {
+        switch part {
+        case .kept(let kept): try kept.receive(activated, workers: workers)
+        case .mean(let mean): mean.receive(activated, workers: workers)
+        case .pooled(let parts): try parts[0].receive(preActivation: activated, plus: nil, workers: workers)
+        }
+    }
+
+    /// Sends U_k' = LeakyReLU(base + memberTerm) for each target's base, in target order.
+    func send(bases: [FeatureMap], plus memberTerm: FeatureMap, workers: ConvolutionWorkers) throws(UVSegError) {
+        if case .pooled(let parts) = part {
+            for (base, target) in zip(bases, parts) {
+                try target.receive(preActivation: base, plus: memberTerm, workers: workers)
+            }
+            return
+        }
+        for base in bases {
+            LeakyReLU.apply(sumOf: base.values, memberTerm.values, into: activated.values, count: activated.count, workers: workers)
+            try sendWritten(workers: workers)
+        }
     }
 }

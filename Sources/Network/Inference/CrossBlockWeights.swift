@@ -13,9 +13,9 @@ struct CrossBlockWeights: Sendable {
     let targetBias: [Float]
     let support: ConvolutionKernel
     let supportBias: [Float]
-    /// conv(conv(U_k, Wc_U), Ws) as one 5 x 5 kernel, where that is cheaper than the second
+    /// conv(conv(U_k, Wc_U), Ws) as one 5 x 5 convolution, where that is cheaper than the second
     /// 3 x 3 convolution: encoder block 0, whose members have few channels (model.md).
-    let composedSupport: ConvolutionKernel?
+    let composedSupport: ComposedConvolution?
 
     /// The block at `position` of `architecture`, from tensors `architecture` was checked against.
     init(_ position: BlockPosition, of architecture: UniverSegArchitecture, tensors: [String: CheckpointTensor]) throws(UVSegError) {
@@ -31,13 +31,14 @@ struct CrossBlockWeights: Sendable {
         support = try ConvolutionKernel(tensors.required(names.supportWeight), name: names.supportWeight)
         supportBias = try tensors.required(names.supportBias).values
         let composedIsCheaper = 25 * crossSupport.inputChannels < 9 * crossSupport.outputChannels
-        composedSupport = position == .encoder(0) && composedIsCheaper ? support.composed(after: crossSupport) : nil
+        composedSupport = position == .encoder(0) && composedIsCheaper
+            ? ComposedConvolution(outer: support, inner: crossSupport) : nil
     }
 
-    /// Whether members of `height` x `width` take the composed kernel: it exists, and the image
-    /// holds the ring two pixels wide on which V_k is still needed.
+    /// Whether members of `height` x `width` take the composed kernel: it exists, and the image's
+    /// first and last rows (and columns) are distinct, as its border correction needs.
     func composesSupport(height: Int, width: Int) -> Bool {
-        composedSupport != nil && min(height, width) >= 4
+        composedSupport != nil && min(height, width) >= 2
     }
 }
 

@@ -26,6 +26,41 @@ struct ForwardPass {
         workers = try ConvolutionWorkers(threadCount: workingMemory.threadCount, scratchCount: workingMemory.scratchCount)
     }
 
+    /// The same pass on other workers: one lane of a member loop.
+    private init(_ pass: ForwardPass, workers: ConvolutionWorkers) {
+        (weights, architecture, shape) = (pass.weights, pass.architecture, pass.shape)
+        self.workers = workers
+    }
+
+    /// The lanes a loop over `supportCount` members runs on: one thread each, one per group at most.
+    func memberLaneCount(supportCount: Int) -> Int {
+        min(workers.threadCount, MemberGroups(memberCount: supportCount).count)
+    }
+
+    /// Runs `work(group, lane, pass)` for every group of `groups`, spread over `laneCount` lanes
+    /// that each run on one thread with `pass` bound to it, and `commit(lane, pass)` after each
+    /// group, in group order.
+    func forEachMemberGroup(
+        _ groups: MemberGroups, laneCount: Int, _ work: (Int, Int, ForwardPass) throws(UVSegError) -> Void,
+        commit: (Int, ForwardPass) -> Void
+    ) throws(UVSegError) {
+        let schedule = GroupSchedule(groupCount: groups.count)
+        try workers.forEachLane(laneCount) { (lane, laneWorkers) throws(UVSegError) in
+            let pass = laneWorkers === workers ? self : ForwardPass(self, workers: laneWorkers)
+            while let group = schedule.claim() {
+                do throws(UVSegError) {
+                    try work(group, lane, pass)
+                } catch {
+                    schedule.abandon()
+                    throw error
+                }
+                guard schedule.awaitTurn(of: group) else { return }
+                commit(lane, pass)
+                schedule.endTurn()
+            }
+        }
+    }
+
     /// Segments `queries` (each height x width) with the support set, writing one logit map per
     /// query into `logits`.
     func predict(
@@ -35,7 +70,7 @@ struct ForwardPass {
         let (height, width, planeSize) = (shape.height, shape.width, shape.planeSize)
         let first = weights.encoder[0]
         let targets = queries.map { [ChannelSlab(values: $0, channels: 1)] }
-        let memberInput = { (member: Int) in
+        let memberInput = { (member: Int, _: Int, _: ConvolutionWorkers) in
             [ChannelSlab(values: supportImages + member * planeSize, channels: 1),
              ChannelSlab(values: supportLabels + member * planeSize, channels: 1)]
         }
@@ -91,14 +126,14 @@ struct ForwardPass {
         var streams = consume firstStreams
         var skips: [Skip] = []
         for position in middle.dropLast() {
-            let kept = MemberCollector()
-            let target = try evaluate(position, on: streams, skips: &skips, receive: kept.receive)
+            // An encoder block above the deepest keeps its outputs as a skip and pools them for the next.
+            let pools = if case .encoder(let index) = position { index < levels - 1 } else { false }
+            let kept = MemberCollector(pooling: pools)
+            let target = try evaluate(position, on: streams, skips: &skips, destination: .kept(kept))
             let members = kept.takeMaps()
-            if case .encoder(let index) = position, index < levels - 1 {
+            if pools {
                 skips.append(Skip(target: target, members: members))
-                streams = Streams(
-                    target: try MaxPool.pooled(target, workers: workers),
-                    members: try members.map { (member) throws(UVSegError) in try MaxPool.pooled(member, workers: workers) })
+                streams = Streams(target: try MaxPool.pooled(target, workers: workers), members: kept.takePooledMaps())
             } else {
                 streams = Streams(target: target, members: members)
             }
@@ -110,14 +145,14 @@ struct ForwardPass {
         let mean = try MeanCollector(
             channels: weights.block(at: preFinal).widths.outputFeatures,
             height: shape.height >> level, width: shape.width >> level, workers: workers)
-        let preFinalTarget = try evaluate(preFinal, on: streams, skips: &skips, receive: mean.receive)
+        let preFinalTarget = try evaluate(preFinal, on: streams, skips: &skips, destination: .mean(mean))
 
         let upsampledTarget = try upsampled(preFinalTarget)
         let upsampledMean = try upsampled(mean.mean())
         let target = try evaluate(
             weights.decoder[levels - 2], target: [upsampledTarget.slab, firstSkip.target.slab],
             height: upsampledTarget.height, width: upsampledTarget.width,
-            supportCount: 1, supportInput: { _ in [upsampledMean.slab, firstSkip.supportMean.slab] },
+            supportCount: 1, supportInput: { _, _, _ in [upsampledMean.slab, firstSkip.supportMean.slab] },
             supportOutput: nil)
         writeLogits(of: target, into: logits)
     }
@@ -125,33 +160,33 @@ struct ForwardPass {
     /// Evaluates a block after encoder block 0 that computes its support output, on the streams
     /// entering it; a decoder block takes the skip of its level from `skips`. Returns T'.
     private func evaluate(
-        _ position: BlockPosition, on streams: Streams, skips: inout [Skip],
-        receive: @escaping (FeatureMap) throws(UVSegError) -> Void
+        _ position: BlockPosition, on streams: Streams, skips: inout [Skip], destination: SupportOutputDestination
     ) throws(UVSegError) -> FeatureMap {
         let block = weights.block(at: position)
         let members = streams.members
-        let supportOutput = SupportOutputDestination.maps { (_, map) throws(UVSegError) in try receive(map) }
         switch position {
         case .encoder:
             return try evaluate(
                 block, target: [streams.target.slab], height: streams.target.height, width: streams.target.width,
-                supportCount: members.count, supportInput: { member in [members[member].slab] },
-                supportOutput: supportOutput)
+                supportCount: members.count, supportInput: { member, _, _ in [members[member].slab] },
+                supportOutput: destination)
         case .decoder:
             // Decoder blocks take the skips deepest first, the reverse of the order encoder blocks left them.
             let skip = skips.removeLast()
             let upsampledTarget = try upsampled(streams.target)
-            let upsampledMember = try FeatureMap(
-                channels: upsampledTarget.channels, height: upsampledTarget.height, width: upsampledTarget.width)
+            // One upsampled member per lane, reused for the lane's members.
+            let upsampledMembers = try (0..<memberLaneCount(supportCount: members.count)).map { (_) throws(UVSegError) in
+                try FeatureMap(channels: upsampledTarget.channels, height: upsampledTarget.height, width: upsampledTarget.width)
+            }
             return try evaluate(
                 block, target: [upsampledTarget.slab, skip.target.slab],
                 height: upsampledTarget.height, width: upsampledTarget.width,
                 supportCount: members.count,
-                supportInput: { member in
-                    BilinearUpsample.upsample(members[member], into: upsampledMember, workers: workers)
-                    return [upsampledMember.slab, skip.members[member].slab]
+                supportInput: { member, lane, laneWorkers in
+                    BilinearUpsample.upsample(members[member], into: upsampledMembers[lane], workers: laneWorkers)
+                    return [upsampledMembers[lane].slab, skip.members[member].slab]
                 },
-                supportOutput: supportOutput)
+                supportOutput: destination)
         }
     }
 

@@ -74,11 +74,9 @@ extension UniverSegNetwork {
         var perMember = convolution(Double(inputs.support), cross)
         let block = weights.block(at: position)
         if supportOutput, let composed = block.composedSupport, block.composesSupport(height: height, width: width) {
-            // conv(U_k, composed), V_k on a ring two pixels wide and conv(V_k, Ws) on the one-pixel
-            // ring instead of conv(U_k, Wc_U) everywhere; the sum of the V_k from the summed U_k.
-            let ring = { (thickness: Double) in 2 * thickness * (Double(width) + Double(height) - 2 * thickness) }
-            perMember = 2 * pixels * output * 25 * Double(composed.inputChannels)
-                + 2 * ring(2) * cross * 9 * Double(inputs.support) + 2 * ring(1) * output * 9 * cross
+            // The composed convolution with its border correction instead of conv(U_k, Wc_U) and
+            // conv(V_k, Ws); the sum of the V_k from the summed U_k.
+            perMember = composed.operationCount(height: height, width: width)
             perTarget += convolution(cross, output)
             return (perTarget, perMember, convolution(Double(inputs.support), cross))
         }

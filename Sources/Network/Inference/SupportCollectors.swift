@@ -1,23 +1,62 @@
 import Diagnostics
 
-/// Keeps each member's support output of a block for a later block.
+/// A lane's share of what a member loop hands to a collector: the outputs of its current group of
+/// members, added to the collector's when the group's turn comes (`GroupSchedule`).
+protocol CollectorPart {
+    /// Hands this group's outputs to the collector, and starts afresh for the next group.
+    func commit(workers: ConvolutionWorkers)
+}
+
+/// Keeps each member's support output of a block for a later block, in member order, with its
+/// 2 x 2 max-pooled copy if `pooling` (the next encoder block's input).
 final class MemberCollector {
+    let pooling: Bool
     private var maps: [FeatureMap] = []
+    private var pooledMaps: [FeatureMap] = []
 
-    /// Keeps a copy of `map`, which its sender reuses.
-    func receive(_ map: FeatureMap) throws(UVSegError) {
-        maps.append(try map.copy())
+    init(pooling: Bool = false) {
+        self.pooling = pooling
     }
 
-    /// Keeps `map` itself.
-    func keep(_ map: FeatureMap) {
-        maps.append(map)
+    /// A lane's part: it copies the maps it receives, which their sender reuses.
+    final class Part: CollectorPart {
+        private let collector: MemberCollector
+        private var maps: [FeatureMap] = []
+        private var pooledMaps: [FeatureMap] = []
+
+        fileprivate init(_ collector: MemberCollector) {
+            self.collector = collector
+        }
+
+        func receive(_ map: FeatureMap, workers: ConvolutionWorkers) throws(UVSegError) {
+            maps.append(try map.copy())
+            if collector.pooling { pooledMaps.append(try MaxPool.pooled(map, workers: workers)) }
+        }
+
+        /// Keeps `map` itself.
+        func keep(_ map: FeatureMap) {
+            maps.append(map)
+        }
+
+        func commit(workers: ConvolutionWorkers) {
+            collector.maps += maps
+            collector.pooledMaps += pooledMaps
+            (maps, pooledMaps) = ([], [])
+        }
     }
+
+    func makePart() -> Part { Part(self) }
 
     /// The maps kept so far, handed over: the collector lets go of them.
     func takeMaps() -> [FeatureMap] {
         defer { maps = [] }
         return maps
+    }
+
+    /// The pooled maps kept so far, handed over.
+    func takePooledMaps() -> [FeatureMap] {
+        defer { pooledMaps = [] }
+        return pooledMaps
     }
 }
 
@@ -32,16 +71,36 @@ final class MeanCollector {
         self.workers = workers
     }
 
-    func receive(_ map: FeatureMap) {
-        Accumulation.add(map.values, into: sum.values, count: sum.count, workers: workers)
-        count += 1
+    /// A lane's part: its partial sum, and how many maps went in.
+    final class Part: CollectorPart {
+        private let collector: MeanCollector
+        private let partial: PartialSum
+        private var count = 0
+
+        fileprivate init(_ collector: MeanCollector) throws(UVSegError) {
+            self.collector = collector
+            partial = try PartialSum(of: collector.sum.values, count: collector.sum.count)
+        }
+
+        func receive(_ map: FeatureMap, workers: ConvolutionWorkers) {
+            Accumulation.add(map.values, into: partial.values, count: map.count, workers: workers)
+            count += 1
+        }
+
+        /// Counts one more map, which `body` adds into the partial sum it is given.
+        func accumulate(_ body: (UnsafeMutablePointer<Float>) -> Void) {
+            body(partial.values)
+            count += 1
+        }
+
+        func commit(workers: ConvolutionWorkers) {
+            partial.commit(workers: workers)
+            collector.count += count
+            count = 0
+        }
     }
 
-    /// Counts one more map, which `body` adds into the sum it is given.
-    func accumulate(_ body: (UnsafeMutablePointer<Float>) -> Void) {
-        body(sum.values)
-        count += 1
-    }
+    func makePart() throws(UVSegError) -> Part { try Part(self) }
 
     /// The mean of the maps received; call once, after the last one.
     func mean() -> FeatureMap {
@@ -56,28 +115,44 @@ final class MeanCollector {
 final class PooledOutputCollector {
     let members = MemberCollector()
     let mean: MeanCollector
-    private let workers: ConvolutionWorkers
 
     init(channels: Int, height: Int, width: Int, workers: ConvolutionWorkers) throws(UVSegError) {
         mean = try MeanCollector(channels: channels, height: height, width: width, workers: workers)
-        self.workers = workers
     }
 
-    /// Receives U_k' = LeakyReLU(preActivation + addend) (addend nil: LeakyReLU(preActivation)).
-    func receive(preActivation: FeatureMap, plus addend: FeatureMap?) throws(UVSegError) {
-        let (height, width, plane) = (preActivation.height, preActivation.width, preActivation.planeSize)
-        let pooled = try FeatureMap(channels: preActivation.channels, height: height / 2, width: width / 2)
-        let kernels = workers.kernels.pointee
-        mean.accumulate { sum in
-            let minimumChannels = ConvolutionWorkers.elementwisePart / max(plane, 1)
-            workers.forEachPart(of: preActivation.channels, minimumPart: minimumChannels) { channels in
-                for channel in channels {
-                    kernels.activate_pool_sum(
-                        preActivation.values + channel * plane, addend.map { UnsafePointer($0.values + channel * plane) },
-                        Int32(height), Int32(width), pooled.values + channel * pooled.planeSize, sum + channel * plane)
+    /// A lane's part: the pooled maps of its group and its part of the mean.
+    final class Part: CollectorPart {
+        private let members: MemberCollector.Part
+        private let mean: MeanCollector.Part
+
+        fileprivate init(_ collector: PooledOutputCollector) throws(UVSegError) {
+            members = collector.members.makePart()
+            mean = try collector.mean.makePart()
+        }
+
+        /// Receives U_k' = LeakyReLU(preActivation + addend) (addend nil: LeakyReLU(preActivation)).
+        func receive(preActivation: FeatureMap, plus addend: FeatureMap?, workers: ConvolutionWorkers) throws(UVSegError) {
+            let (height, width, plane) = (preActivation.height, preActivation.width, preActivation.planeSize)
+            let pooled = try FeatureMap(channels: preActivation.channels, height: height / 2, width: width / 2)
+            let kernels = workers.kernels.pointee
+            mean.accumulate { sum in
+                let minimumChannels = ConvolutionWorkers.elementwisePart / max(plane, 1)
+                workers.forEachPart(of: preActivation.channels, minimumPart: minimumChannels) { channels in
+                    for channel in channels {
+                        kernels.activate_pool_sum(
+                            preActivation.values + channel * plane, addend.map { UnsafePointer($0.values + channel * plane) },
+                            Int32(height), Int32(width), pooled.values + channel * pooled.planeSize, sum + channel * plane)
+                    }
                 }
             }
+            members.keep(pooled)
         }
-        members.keep(pooled)
+
+        func commit(workers: ConvolutionWorkers) {
+            members.commit(workers: workers)
+            mean.commit(workers: workers)
+        }
     }
+
+    func makePart() throws(UVSegError) -> Part { try Part(self) }
 }

@@ -2,7 +2,8 @@
 ///
 /// An upper bound that follows `ForwardPass`: each thread's convolution scratch, the full-resolution maps of
 /// encoder block 0 for each query of a batch (with that query's pooled support members), the
-/// per-member support maps below full resolution of one query, and each block's temporaries.
+/// per-member support maps below full resolution of one query, each block's temporaries, and the
+/// buffers of each thread's lane of a member loop.
 struct WorkingMemory {
     let architecture: UniverSegArchitecture
     let shape: PredictionShape
@@ -10,8 +11,8 @@ struct WorkingMemory {
     let threadCount: Int
 
     /// Floats of one thread's convolution scratch: one band of the largest convolution at any
-    /// level (im2col columns or Winograd tiles), or a chunk of encoder block 0's border ring
-    /// (`applyOnBorder`) if that is more.
+    /// level (im2col columns or Winograd tiles), or one side of encoder block 0's border
+    /// correction (`ComposedConvolution`) if that is more.
     var scratchCount: Int {
         let bands = architecture.blockPositions.map { position in
             let inputs = architecture.inputChannels(position)
@@ -29,9 +30,10 @@ struct WorkingMemory {
                 scratch(widths.crossFeatures, widths.outputFeatures),
                 position == .encoder(0) ? scratch(inputs.support, widths.outputFeatures, size: 5) : 0)
         }.max() ?? 0
-        let first = architecture.encoder[0]
-        let border = (first.crossFeatures * 9 + first.outputFeatures) * ConvolutionKernel.borderChunk
-        return max(bands, border)
+        let correction = ComposedConvolution.correctionScratchCount(
+            inputChannels: architecture.inputChannels(.encoder(0)).support,
+            outputChannels: architecture.encoder[0].outputFeatures, height: shape.height, width: shape.width)
+        return max(bands, correction)
     }
 
     /// Bytes needed when `batchSize` queries share the support work of encoder block 0. A Double,
@@ -63,7 +65,15 @@ struct WorkingMemory {
                 * (3 * Double(widths.crossFeatures) + 5 * Double(widths.outputFeatures) + 2 * Double(inputs.target))
         }
 
-        let floats = Double(threadCount) * Double(scratchCount) + Double(batchSize) * perQuery + memberMaps + temporaries
+        // Each lane of one block's member loop (one per thread at most): its partial sums and the
+        // maps its members stream through, and in encoder block 0 a partial mean per query.
+        let lane = architecture.blockPositions.map { position in
+            let widths = architecture.widths(position)
+            return pixels(architecture.level(of: position)) * (2 * Double(widths.crossFeatures) + 4 * Double(widths.outputFeatures))
+        }.max() ?? 0
+        let lanes = Double(threadCount) * (lane + Double(batchSize) * output0 * pixels(0))
+
+        let floats = Double(threadCount) * Double(scratchCount) + Double(batchSize) * perQuery + memberMaps + temporaries + lanes
         return floats * Double(MemoryLayout<Float>.stride)
     }
 }

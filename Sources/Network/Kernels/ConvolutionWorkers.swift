@@ -7,6 +7,7 @@ import CKernels
 import COpenBLAS
 import Diagnostics
 import Dispatch
+import Synchronization
 
 /// The threads of one prediction call, and each thread's convolution scratch.
 ///
@@ -29,6 +30,8 @@ final class ConvolutionWorkers {
     /// The inner loops of the Winograd convolutions, for this CPU unless a test asks otherwise.
     let kernels: UnsafePointer<uvseg_kernels>
     private let scratch: [FloatBuffer]
+    /// One single-threaded set of workers per thread, over that thread's scratch (`forEachLane`).
+    private let lanes: [ConvolutionWorkers]
 
     /// `threadCount` threads, each with `scratchCount` floats of scratch; `wideKernels` false runs
     /// the baseline kernels even on a CPU with wider vectors.
@@ -41,6 +44,40 @@ final class ConvolutionWorkers {
             scratch.append(try FloatBuffer(count: scratchCount))
         }
         self.scratch = scratch
+        let kernels = self.kernels
+        lanes = threadCount > 1 ? scratch.map { ConvolutionWorkers(lane: $0, kernels: kernels) } : []
+    }
+
+    /// One thread's lane: its scratch, and no threads of its own.
+    private init(lane scratch: FloatBuffer, kernels: UnsafePointer<uvseg_kernels>) {
+        threadCount = 1
+        self.kernels = kernels
+        self.scratch = [scratch]
+        lanes = []
+    }
+
+    /// Runs `body(lane, workers)` for every lane in 0..<laneCount (at most `threadCount`) at once,
+    /// each on its own thread with single-threaded workers over that thread's scratch; one lane
+    /// runs on the calling thread with all the threads. Throws the error of a lane that failed,
+    /// once every lane has returned.
+    func forEachLane(_ laneCount: Int, _ body: (Int, ConvolutionWorkers) throws(UVSegError) -> Void) throws(UVSegError) {
+        guard laneCount > 1 else {
+            if laneCount == 1 { try body(0, self) }
+            return
+        }
+        let failure = Mutex<UVSegError?>(nil)
+        let lanes = UncheckedSendable(value: self.lanes)
+        withoutActuallyEscaping(body) { escapable in
+            let work = UncheckedSendable(value: escapable)
+            DispatchQueue.concurrentPerform(iterations: min(laneCount, lanes.value.count)) { lane in
+                do throws(UVSegError) {
+                    try work.value(lane, lanes.value[lane])
+                } catch {
+                    failure.withLock { $0 = $0 ?? error }
+                }
+            }
+        }
+        if let error = failure.withLock({ $0 }) { throw error }
     }
 
     /// Runs `body(band, scratch)` for every band in 0..<bandCount, spread over the threads; bands
