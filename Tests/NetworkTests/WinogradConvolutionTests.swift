@@ -131,7 +131,8 @@ struct WinogradConvolutionTests {
         }
         let workers = try ConvolutionWorkers(threadCount: 2, scratchCount: 0, wideKernels: wide)
         let collector = try PooledOutputCollector(channels: channels, height: height, width: width, workers: workers)
-        let part = try collector.makePart()
+        let part = collector.makePart()
+        try part.begin(group: 0)
         try part.receive(preActivation: maps[0], plus: maps[1], workers: workers)
         try part.receive(preActivation: maps[2], plus: nil, workers: workers)
         part.commit(workers: workers)

@@ -46,6 +46,7 @@ extension ForwardPass {
             try MemberLane(terms, summingInto: summed, destination: supportOutput)
         }
         try forEachMemberGroup(groups, laneCount: lanes.count) { (group, lane, pass) throws(UVSegError) in
+            try lanes[lane].begin(group: group)
             for member in groups.members(of: group) {
                 try lanes[lane].add(try supportInput(member, lane, pass.workers), pass: pass)
             }
@@ -170,16 +171,27 @@ private final class MemberLane {
 
     init(_ terms: MemberTerms, summingInto summed: FeatureMap, destination: ForwardPass.SupportOutputDestination?) throws(UVSegError) {
         self.terms = terms
-        sum = try PartialSum(of: summed.values, count: summed.count)
+        sum = PartialSum(of: summed.values, count: summed.count)
         let (cross, features) = (terms.block.widths.crossFeatures, terms.block.widths.outputFeatures)
         output = try destination.map { (destination) throws(UVSegError) in
-            try SupportOutput(activated: terms.map(channels: features), destination: destination)
+            // A pooled destination activates a shared member term itself: no U_k' map to write.
+            let writesMap = switch (terms.kind, destination) {
+            case (.shared, .pooled), (.composed, .pooled): false
+            default: true
+            }
+            return SupportOutput(activated: writesMap ? try terms.map(channels: features) : nil, destination: destination)
         }
         switch terms.kind {
         case .sumOnly, .direct: (crossSupport, memberTerm) = (try terms.map(channels: cross), nil)
         case .shared: (crossSupport, memberTerm) = (try terms.map(channels: cross), try terms.map(channels: features))
         case .composed: (crossSupport, memberTerm) = (nil, try terms.map(channels: features))
         }
+    }
+
+    /// Starts group `group` of the member loop.
+    func begin(group: Int) throws(UVSegError) {
+        try sum.begin(group: group)
+        try output?.part.begin(group: group)
     }
 
     /// Adds the member whose support input is `input`: V_k into the sum, U_k' to the destination.
@@ -190,12 +202,12 @@ private final class MemberLane {
             guard let crossSupport else { return }
             pass.convolve(block.crossSupport, input, bias: nil, into: crossSupport, epilogue: .summing(into: sum.values))
         case .direct(let crossTarget):
-            guard let crossSupport, let output else { return }
+            guard let crossSupport, let output, let activated = output.activated else { return }
             pass.convolve(
                 block.crossSupport, input, bias: nil, into: crossSupport,
                 epilogue: .summingWithBase(crossTarget.values, into: sum.values))
-            pass.convolve(block.support, [crossSupport.slab], bias: block.supportBias, into: output.activated, epilogue: output.epilogue)
-            try output.sendWritten(workers: pass.workers)
+            pass.convolve(block.support, [crossSupport.slab], bias: block.supportBias, into: activated, epilogue: output.epilogue)
+            try output.sendWritten(activated, workers: pass.workers)
         case .shared(let bases):
             guard let crossSupport, let output, let memberTerm else { return }
             pass.convolve(block.crossSupport, input, bias: nil, into: crossSupport, epilogue: .summing(into: sum.values))
@@ -230,6 +242,14 @@ private struct SupportOutput {
         case mean(MeanCollector.Part)
         case pooled([PooledOutputCollector.Part])
 
+        func begin(group: Int) throws(UVSegError) {
+            switch self {
+            case .kept(let part): part.begin(group: group)
+            case .mean(let part): try part.begin(group: group)
+            case .pooled(let parts): for part in parts { try part.begin(group: group) }
+            }
+        }
+
         func commit(workers: ConvolutionWorkers) {
             switch self {
             case .kept(let part): part.commit(workers: workers)
@@ -239,16 +259,16 @@ private struct SupportOutput {
         }
     }
 
-    let activated: FeatureMap
+    /// Where U_k' is written, unless the destination takes the member term as it is.
+    let activated: FeatureMap?
     let part: Part
 
-    init(activated: FeatureMap, destination: ForwardPass.SupportOutputDestination) throws(UVSegError) {
+    init(activated: FeatureMap?, destination: ForwardPass.SupportOutputDestination) {
         self.activated = activated
         switch destination {
         case .kept(let collector): part = .kept(collector.makePart())
-        case .mean(let collector): part = .mean(try collector.makePart())
-        case .pooled(let collectors):
-            part = .pooled(try collectors.map { (collector) throws(UVSegError) in try collector.makePart() })
+        case .mean(let collector): part = .mean(collector.makePart())
+        case .pooled(let collectors): part = .pooled(collectors.map { $0.makePart() })
         }
     }
 
@@ -260,7 +280,7 @@ private struct SupportOutput {
     }
 
     /// Sends U_k' of the one target, written into `activated` with `epilogue`.
-    func sendWritten(workers: ConvolutionWorkers) throws(UVSegError) {
+    func sendWritten(_ activated: FeatureMap, workers: ConvolutionWorkers) throws(UVSegError) {
         switch part {
         case .kept(let kept): try kept.receive(activated, workers: workers)
         case .mean(let mean): mean.receive(activated, workers: workers)
@@ -276,9 +296,10 @@ private struct SupportOutput {
             }
             return
         }
+        guard let activated else { return }
         for base in bases {
             LeakyReLU.apply(sumOf: base.values, memberTerm.values, into: activated.values, count: activated.count, workers: workers)
-            try sendWritten(workers: workers)
+            try sendWritten(activated, workers: workers)
         }
     }
 }

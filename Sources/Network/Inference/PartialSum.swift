@@ -2,22 +2,37 @@ import Diagnostics
 
 /// One lane's part of a sum over support members: the members of its current group are summed into
 /// `values`, which `commit` adds to the total when the group's turn comes (`GroupSchedule`).
+///
+/// The first group sums straight into the total, which is zero until then: 0 + x is x, so that is
+/// the same as adding a partial, without the partial's memory or its pass. A lane allocates its
+/// partial only when it takes a later group.
 final class PartialSum {
-    private let partial: FloatBuffer
     private let total: UnsafeMutablePointer<Float>
+    private let count: Int
+    private var partial: FloatBuffer?
+    /// Where the current group's members are summed.
+    private(set) var values: UnsafeMutablePointer<Float>
 
-    /// A zero partial of the `count` values at `total`.
-    init(of total: UnsafeMutablePointer<Float>, count: Int) throws(UVSegError) {
-        partial = try FloatBuffer(count: count)
-        self.total = total
+    /// A part of the sum of the `count` values at `total`.
+    init(of total: UnsafeMutablePointer<Float>, count: Int) {
+        (self.total, self.count, values) = (total, count, total)
     }
 
-    var values: UnsafeMutablePointer<Float> { partial.values }
+    /// Starts group `group`: its members are summed from zero.
+    func begin(group: Int) throws(UVSegError) {
+        guard group > 0 else {
+            values = total
+            return
+        }
+        if partial == nil { partial = try FloatBuffer(count: count) }
+        values = partial?.values ?? total
+    }
 
-    /// total += partial, then partial = 0 for the next group.
+    /// total += partial, then partial = 0 for the next group; nothing for the first group.
     func commit(workers: ConvolutionWorkers) {
-        let (partial, total) = (partial.values, total)
-        workers.forEachPart(of: self.partial.count, minimumPart: ConvolutionWorkers.elementwisePart) { part in
+        guard let partial = partial?.values, values == partial else { return }
+        let total = total
+        workers.forEachPart(of: count, minimumPart: ConvolutionWorkers.elementwisePart) { part in
             for index in part {
                 total[index] += partial[index]
                 partial[index] = 0

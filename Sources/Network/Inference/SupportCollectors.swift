@@ -3,6 +3,8 @@ import Diagnostics
 /// A lane's share of what a member loop hands to a collector: the outputs of its current group of
 /// members, added to the collector's when the group's turn comes (`GroupSchedule`).
 protocol CollectorPart {
+    /// Starts group `group` of the member loop.
+    func begin(group: Int) throws(UVSegError)
     /// Hands this group's outputs to the collector, and starts afresh for the next group.
     func commit(workers: ConvolutionWorkers)
 }
@@ -37,6 +39,8 @@ final class MemberCollector {
         func keep(_ map: FeatureMap) {
             maps.append(map)
         }
+
+        func begin(group: Int) {}
 
         func commit(workers: ConvolutionWorkers) {
             collector.maps += maps
@@ -77,9 +81,13 @@ final class MeanCollector {
         private let partial: PartialSum
         private var count = 0
 
-        fileprivate init(_ collector: MeanCollector) throws(UVSegError) {
+        fileprivate init(_ collector: MeanCollector) {
             self.collector = collector
-            partial = try PartialSum(of: collector.sum.values, count: collector.sum.count)
+            partial = PartialSum(of: collector.sum.values, count: collector.sum.count)
+        }
+
+        func begin(group: Int) throws(UVSegError) {
+            try partial.begin(group: group)
         }
 
         func receive(_ map: FeatureMap, workers: ConvolutionWorkers) {
@@ -100,7 +108,7 @@ final class MeanCollector {
         }
     }
 
-    func makePart() throws(UVSegError) -> Part { try Part(self) }
+    func makePart() -> Part { Part(self) }
 
     /// The mean of the maps received; call once, after the last one.
     func mean() -> FeatureMap {
@@ -125,9 +133,13 @@ final class PooledOutputCollector {
         private let members: MemberCollector.Part
         private let mean: MeanCollector.Part
 
-        fileprivate init(_ collector: PooledOutputCollector) throws(UVSegError) {
+        fileprivate init(_ collector: PooledOutputCollector) {
             members = collector.members.makePart()
-            mean = try collector.mean.makePart()
+            mean = collector.mean.makePart()
+        }
+
+        func begin(group: Int) throws(UVSegError) {
+            try mean.begin(group: group)
         }
 
         /// Receives U_k' = LeakyReLU(preActivation + addend) (addend nil: LeakyReLU(preActivation)).
@@ -154,5 +166,5 @@ final class PooledOutputCollector {
         }
     }
 
-    func makePart() throws(UVSegError) -> Part { try Part(self) }
+    func makePart() -> Part { Part(self) }
 }
