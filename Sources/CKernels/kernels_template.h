@@ -68,29 +68,35 @@ static inline uvseg_v8 KERNEL(max8)(uvseg_v8 x, uvseg_v8 y) {
     return (uvseg_v8)(((uvseg_v8i)y & larger) | ((uvseg_v8i)x & ~larger));
 }
 
-static void KERNEL(split_row)(const float *row, int width, float *split, int phase_length) {
+static void KERNEL(split_row)(const float *row, int width, float *split, int phase_length, const float *upcoming) {
+    if (upcoming) {
+        for (int column = 0; column < width; column += 16) __builtin_prefetch(upcoming + column);
+    }
     memset(split, 0, sizeof(float) * 4 * (size_t)phase_length);
     if (!row) return;
-    /* Phase q of k is column 4k + q - 1: from k = 1 on, four k at a time are a 4 x 4 transpose
-     * of columns 4k - 1 ... 4k + 14. */
-    int k = 1;
-    for (; 4 * k + 15 <= width; k += 4) {
-        uvseg_v4 r0 = KERNEL(load4)(row + 4 * k - 1), r1 = KERNEL(load4)(row + 4 * k + 3);
-        uvseg_v4 r2 = KERNEL(load4)(row + 4 * k + 7), r3 = KERNEL(load4)(row + 4 * k + 11);
+    /* Columns 0 to 2 are phases 1 to 3 of k = 0. */
+    for (int column = 0; column < width && column < 3; column++) {
+        split[(column + 1) * phase_length] = row[column];
+    }
+    /* Phase q of k is column 4k + q - 1: from k = 1 on, four k at a time are a 4 x 4 transpose of
+     * columns 4k - 1 ... 4k + 14, the last four read from a zero-padded copy of the row's end.
+     * They write k ... k + 3, and k + 3, a multiple of four no larger than the tile count
+     * rounded up to four, is below phase_length. */
+    for (int k = 1; 4 * k - 1 < width; k += 4) {
+        const float *columns = row + 4 * k - 1;
+        float padded[16] = {0};
+        if (4 * k + 15 > width) {
+            memcpy(padded, columns, sizeof(float) * (size_t)(width - (4 * k - 1)));
+            columns = padded;
+        }
+        uvseg_v4 r0 = KERNEL(load4)(columns), r1 = KERNEL(load4)(columns + 4);
+        uvseg_v4 r2 = KERNEL(load4)(columns + 8), r3 = KERNEL(load4)(columns + 12);
         uvseg_v4 a = __builtin_shufflevector(r0, r1, 0, 4, 1, 5), b = __builtin_shufflevector(r2, r3, 0, 4, 1, 5);
         uvseg_v4 c = __builtin_shufflevector(r0, r1, 2, 6, 3, 7), d = __builtin_shufflevector(r2, r3, 2, 6, 3, 7);
         KERNEL(store4)(split + k, __builtin_shufflevector(a, b, 0, 1, 4, 5));
         KERNEL(store4)(split + phase_length + k, __builtin_shufflevector(a, b, 2, 3, 6, 7));
         KERNEL(store4)(split + 2 * phase_length + k, __builtin_shufflevector(c, d, 0, 1, 4, 5));
         KERNEL(store4)(split + 3 * phase_length + k, __builtin_shufflevector(c, d, 2, 3, 6, 7));
-    }
-    /* Columns 0 to 2 (phases 1 to 3 of k = 0), and those after the transposed ones. */
-    for (int column = 0; column < width && column < 3; column++) {
-        split[(column + 1) * phase_length] = row[column];
-    }
-    for (int column = 4 * k - 1 > 3 ? 4 * k - 1 : 3; column < width; column++) {
-        int padded = column + 1;
-        split[(padded & 3) * phase_length + (padded >> 2)] = row[column];
     }
 }
 

@@ -28,8 +28,9 @@ typedef enum {
 
 typedef struct {
     /* Splits a row of `width` values (NULL: a row outside the image) into four phases of
-     * `phase_length` floats: split[q * phase_length + k] = row[4k + q - 1], zero outside. */
-    void (*split_row)(const float *row, int width, float *split, int phase_length);
+     * `phase_length` floats: split[q * phase_length + k] = row[4k + q - 1], zero outside.
+     * Asks the cache for the `width` values at `upcoming` (NULL: none), the row read next. */
+    void (*split_row)(const float *row, int width, float *split, int phase_length, const float *upcoming);
 
     /* combined[i * row_length + e] = sum over r of B^T[i][r] * sources[r * row_length + e] for
      * the six rows of a tile row (the transform down the columns of its tiles). */

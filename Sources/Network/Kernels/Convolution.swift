@@ -79,17 +79,24 @@ extension ConvolutionKernel {
     ) {
         let rowsPerBand = min(height, ConvolutionWorkers.rowsPerBand(width: width))
         let bandCount = (height + rowsPerBand - 1) / rowsPerBand
+        let kernels = workers.kernels.pointee
         workers.forEachBand(bandCount) { band, scratch in
             let firstRow = band * rowsPerBand
             let rows = min(rowsPerBand, height - firstRow)
             let columns = rows * width
             Im2Col.fill(scratch.values, from: inputs, height: height, width: width, kernelSize: size, rows: firstRow..<(firstRow + rows))
-            cblas_sgemm(
-                CblasRowMajor, CblasNoTrans, CblasNoTrans,
-                Int32(outputChannels), Int32(columns), Int32(reductionLength),
-                1, weights, Int32(reductionLength),
-                scratch.values, Int32(columns),
-                accumulating ? 1 : 0, output + firstRow * width, Int32(height * width))
+            if let panels, !accumulating {
+                kernels.matrix_product(
+                    Int32(outputChannels), Int32(columns), Int32(reductionLength), panels,
+                    scratch.values, columns, output + firstRow * width, height * width)
+            } else {
+                cblas_sgemm(
+                    CblasRowMajor, CblasNoTrans, CblasNoTrans,
+                    Int32(outputChannels), Int32(columns), Int32(reductionLength),
+                    1, weights, Int32(reductionLength),
+                    scratch.values, Int32(columns),
+                    accumulating ? 1 : 0, output + firstRow * width, Int32(height * width))
+            }
             for channel in 0..<outputChannels {
                 epilogue.applyInPlace(output, offset: channel * height * width + firstRow * width, count: columns)
             }

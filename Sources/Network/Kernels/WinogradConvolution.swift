@@ -59,27 +59,26 @@ extension WinogradKernel {
         let (phaseLength, rowLength) = (tiling.phaseLength, tiling.splitRowLength)
         let combined = rows + tiling.inputRowsPerBand * rowLength
         let firstInputRow = 4 * tileRows.lowerBound - 1
-        var channel = 0
-        for input in inputs {
-            for inputChannel in 0..<input.channels {
-                let plane = input.values + inputChannel * height * width
-                for local in 0..<(4 * tileRows.count + 2) {
-                    let y = firstInputRow + local
-                    kernels.split_row(
-                        y >= 0 && y < height ? plane + y * width : nil, Int32(width),
-                        rows + local * rowLength, Int32(phaseLength))
+        // Each plane's rows, and the next plane's to prefetch (the band's rows of the next channel).
+        let planes = inputs.flatMap { input in (0..<input.channels).map { input.values + $0 * height * width } }
+        for (channel, plane) in planes.enumerated() {
+            let upcoming = channel + 1 < planes.count ? planes[channel + 1] : nil
+            for local in 0..<(4 * tileRows.count + 2) {
+                let y = firstInputRow + local
+                let inside = y >= 0 && y < height
+                kernels.split_row(
+                    inside ? plane + y * width : nil, Int32(width), rows + local * rowLength, Int32(phaseLength),
+                    inside ? upcoming.map { $0 + y * width } : nil)
+            }
+            for bandRow in 0..<tileRows.count {
+                // B^T down the tile's six rows, for every phase at once, then along each row.
+                kernels.combine_rows(rows + 4 * bandRow * rowLength, Int32(rowLength), combined)
+                let destination = transformed + channel * tiles + bandRow * across
+                for i in 0..<6 {
+                    kernels.transform_across(
+                        combined + i * rowLength, Int32(phaseLength), Int32(across),
+                        destination + 6 * i * stride, stride)
                 }
-                for bandRow in 0..<tileRows.count {
-                    // B^T down the tile's six rows, for every phase at once, then along each row.
-                    kernels.combine_rows(rows + 4 * bandRow * rowLength, Int32(rowLength), combined)
-                    let destination = transformed + channel * tiles + bandRow * across
-                    for i in 0..<6 {
-                        kernels.transform_across(
-                            combined + i * rowLength, Int32(phaseLength), Int32(across),
-                            destination + 6 * i * stride, stride)
-                    }
-                }
-                channel += 1
             }
         }
     }
