@@ -93,9 +93,10 @@ extension ForwardPass {
 /// Several targets share the member term: U_k' = LeakyReLU(A + conv(V_k, Ws)) with
 /// A = conv(P, Ws) + bs once per target, one convolution per member and one per target. A single
 /// target convolves P + V_k directly: one convolution per member and none more. Where the block
-/// has a composed convolution, the member term is conv(conv(U_k, Wc_U), Ws) in that one step
-/// instead: V_k is never formed, and the sum of the V_k is conv(sum of the U_k, Wc_U), one
-/// convolution after the last member.
+/// has a composed convolution and its outputs are pooled (encoder block 0), the member term is
+/// conv(conv(U_k, Wc_U), Ws) in that one step instead, band by band, each band activated and
+/// pooled while in cache: V_k is never formed, nor the whole member term, and the sum of the V_k
+/// is conv(sum of the U_k, Wc_U), one convolution after the last member.
 private struct MemberTerms {
     enum Kind {
         /// No support output: V_k only feeds the sum.
@@ -104,8 +105,8 @@ private struct MemberTerms {
         case direct(crossTarget: FeatureMap)
         /// A per target; each member forms V_k and conv(V_k, Ws).
         case shared(bases: [FeatureMap])
-        /// A per target; each member forms its member term by the composed convolution, and the
-        /// members' U_k are summed.
+        /// A per target; each member's term comes from the composed convolution, band by band,
+        /// straight to the pooled destination, and the members' U_k are summed.
         case composed(bases: [FeatureMap], composed: ComposedConvolution)
     }
 
@@ -123,7 +124,8 @@ private struct MemberTerms {
             kind = .sumOnly
             return
         }
-        let composed = block.composesSupport(height: height, width: width) ? block.composedSupport : nil
+        let pools = if case .pooled = destination { true } else { false }
+        let composed = pools && block.composesSupport(height: height, width: width) ? block.composedSupport : nil
         guard crossTargets.count > 1 || composed != nil else {
             kind = .direct(crossTarget: crossTargets[0])
             return
@@ -166,7 +168,7 @@ private final class MemberLane {
     private let output: SupportOutput?
     /// V_k, or P + V_k: where the member forms it.
     private let crossSupport: FeatureMap?
-    /// conv(V_k, Ws), or the composed convolution of U_k: where targets share it.
+    /// conv(V_k, Ws), where targets share it.
     private let memberTerm: FeatureMap?
 
     init(_ terms: MemberTerms, summingInto summed: FeatureMap, destination: ForwardPass.SupportOutputDestination?) throws(UVSegError) {
@@ -184,7 +186,7 @@ private final class MemberLane {
         switch terms.kind {
         case .sumOnly, .direct: (crossSupport, memberTerm) = (try terms.map(channels: cross), nil)
         case .shared: (crossSupport, memberTerm) = (try terms.map(channels: cross), try terms.map(channels: features))
-        case .composed: (crossSupport, memberTerm) = (nil, try terms.map(channels: features))
+        case .composed: (crossSupport, memberTerm) = (nil, nil)
         }
     }
 
@@ -214,16 +216,28 @@ private final class MemberLane {
             pass.convolve(block.support, [crossSupport.slab], bias: nil, into: memberTerm)
             try output.send(bases: bases, plus: memberTerm, workers: pass.workers)
         case .composed(let bases, let composed):
-            guard let output, let memberTerm else { return }
+            guard case .pooled(let parts) = output?.part else { return }
+            let (height, width) = (terms.height, terms.width)
             var channel = 0
             for slab in input {
                 Accumulation.add(
-                    slab.values, into: sum.values + channel * memberTerm.planeSize, count: slab.channels * memberTerm.planeSize,
+                    slab.values, into: sum.values + channel * height * width, count: slab.channels * height * width,
                     workers: pass.workers)
                 channel += slab.channels
             }
-            composed.apply(to: input, height: terms.height, width: terms.width, into: memberTerm.values, workers: pass.workers)
-            try output.send(bases: bases, plus: memberTerm, workers: pass.workers)
+            let features = block.widths.outputFeatures
+            let pooledMaps = try parts.map { (part) throws(UVSegError) in try part.beginMember(features, height: height, width: width) }
+            let kernels = pass.workers.kernels.pointee
+            composed.forEachBand(of: input, height: height, width: width, workers: pass.workers) { rows, values, channelStride in
+                for (part, (base, pooled)) in zip(parts, zip(bases, pooledMaps)) {
+                    part.addRows(
+                        rows, channels: 0..<features, preActivation: base, plus: values, addendChannelStride: channelStride,
+                        into: pooled, kernels: kernels)
+                }
+            }
+            for (part, pooled) in zip(parts, pooledMaps) {
+                part.endMember(pooled)
+            }
         }
     }
 

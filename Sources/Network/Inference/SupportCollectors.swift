@@ -1,3 +1,4 @@
+import CKernels
 import Diagnostics
 
 /// A lane's share of what a member loop hands to a collector: the outputs of its current group of
@@ -95,9 +96,11 @@ final class MeanCollector {
             count += 1
         }
 
-        /// Counts one more map, which `body` adds into the partial sum it is given.
-        func accumulate(_ body: (UnsafeMutablePointer<Float>) -> Void) {
-            body(partial.values)
+        /// The partial sum, for callers that add a map into it themselves (then `countMember`).
+        var values: UnsafeMutablePointer<Float> { partial.values }
+
+        /// Counts a map added into `values` by the caller.
+        func countMember() {
             count += 1
         }
 
@@ -144,20 +147,45 @@ final class PooledOutputCollector {
 
         /// Receives U_k' = LeakyReLU(preActivation + addend) (addend nil: LeakyReLU(preActivation)).
         func receive(preActivation: FeatureMap, plus addend: FeatureMap?, workers: ConvolutionWorkers) throws(UVSegError) {
-            let (height, width, plane) = (preActivation.height, preActivation.width, preActivation.planeSize)
-            let pooled = try FeatureMap(channels: preActivation.channels, height: height / 2, width: width / 2)
-            let kernels = workers.kernels.pointee
-            mean.accumulate { sum in
-                let minimumChannels = ConvolutionWorkers.elementwisePart / max(plane, 1)
-                workers.forEachPart(of: preActivation.channels, minimumPart: minimumChannels) { channels in
-                    for channel in channels {
-                        kernels.activate_pool_sum(
-                            preActivation.values + channel * plane, addend.map { UnsafePointer($0.values + channel * plane) },
-                            Int32(height), Int32(width), pooled.values + channel * pooled.planeSize, sum + channel * plane)
-                    }
-                }
+            let pooled = try beginMember(preActivation.channels, height: preActivation.height, width: preActivation.width)
+            let minimumChannels = ConvolutionWorkers.elementwisePart / max(preActivation.planeSize, 1)
+            workers.forEachPart(of: preActivation.channels, minimumPart: minimumChannels) { channels in
+                addRows(
+                    0..<preActivation.height, channels: channels, preActivation: preActivation,
+                    plus: addend.map { UnsafePointer($0.values) }, addendChannelStride: preActivation.planeSize,
+                    into: pooled, kernels: workers.kernels.pointee)
             }
+            endMember(pooled)
+        }
+
+        /// The pooled map of a member received row band by row band (`addRows`), then `endMember`.
+        func beginMember(_ channels: Int, height: Int, width: Int) throws(UVSegError) -> FeatureMap {
+            try FeatureMap(channels: channels, height: height / 2, width: width / 2)
+        }
+
+        /// Receives image rows `rows` (whole pairs) of channels `channels` of U_k' =
+        /// LeakyReLU(preActivation + addend): activates them, pools them into `pooled` and adds
+        /// them to the mean. Channel c of the addend's row y is at addend[c x addendChannelStride
+        /// + (y - rows.lowerBound) x width]; nil adds nothing.
+        func addRows(
+            _ rows: Range<Int>, channels: Range<Int>, preActivation: FeatureMap, plus addend: UnsafePointer<Float>?,
+            addendChannelStride: Int, into pooled: FeatureMap, kernels: uvseg_kernels
+        ) {
+            let (width, plane) = (preActivation.width, preActivation.planeSize)
+            let sum = mean.values
+            for channel in channels {
+                let offset = channel * plane + rows.lowerBound * width
+                kernels.activate_pool_sum(
+                    preActivation.values + offset, addend.map { $0 + channel * addendChannelStride }, Int32(rows.count),
+                    Int32(width), pooled.values + channel * pooled.planeSize + rows.lowerBound / 2 * pooled.width,
+                    sum + offset)
+            }
+        }
+
+        /// Keeps the member's pooled map once all its rows are in.
+        func endMember(_ pooled: FeatureMap) {
             members.keep(pooled)
+            mean.countMember()
         }
 
         func commit(workers: ConvolutionWorkers) {

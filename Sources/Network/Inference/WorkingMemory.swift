@@ -11,29 +11,27 @@ struct WorkingMemory {
     let threadCount: Int
 
     /// Floats of one thread's convolution scratch: one band of the largest convolution at any
-    /// level (im2col columns or Winograd tiles), or one side of encoder block 0's border
-    /// correction (`ComposedConvolution`) if that is more.
+    /// level (im2col columns or Winograd tiles, or encoder block 0's composed convolution).
     var scratchCount: Int {
-        let bands = architecture.blockPositions.map { position in
+        architecture.blockPositions.map { position in
             let inputs = architecture.inputChannels(position)
             let widths = architecture.widths(position)
             let level = architecture.level(of: position)
-            func scratch(_ inputChannels: Int, _ outputChannels: Int, size: Int = 3) -> Int {
+            func scratch(_ inputChannels: Int, _ outputChannels: Int) -> Int {
                 ConvolutionKernel.scratchCount(
-                    inputChannels: inputChannels, outputChannels: outputChannels, size: size,
+                    inputChannels: inputChannels, outputChannels: outputChannels, size: 3,
                     height: shape.height >> level, width: shape.width >> level)
             }
             // The cross convolution's halves, the target and support convolutions, and block 0's
-            // composed 5 x 5 support kernel.
+            // composed support convolution.
+            let composed = position == .encoder(0)
+                ? ComposedConvolution.scratchCount(
+                    inputChannels: inputs.support, outputChannels: widths.outputFeatures, height: shape.height, width: shape.width)
+                : 0
             return max(
                 scratch(inputs.target, widths.crossFeatures), scratch(inputs.support, widths.crossFeatures),
-                scratch(widths.crossFeatures, widths.outputFeatures),
-                position == .encoder(0) ? scratch(inputs.support, widths.outputFeatures, size: 5) : 0)
+                scratch(widths.crossFeatures, widths.outputFeatures), composed)
         }.max() ?? 0
-        let correction = ComposedConvolution.correctionScratchCount(
-            inputChannels: architecture.inputChannels(.encoder(0)).support,
-            outputChannels: architecture.encoder[0].outputFeatures, height: shape.height, width: shape.width)
-        return max(bands, correction)
     }
 
     /// Bytes needed when `batchSize` queries share the support work of encoder block 0. A Double,

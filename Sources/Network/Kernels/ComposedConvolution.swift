@@ -1,3 +1,4 @@
+import CKernels
 import COpenBLAS
 
 /// conv(conv(x, inner), outer) for two 3 x 3 kernels, as one 5 x 5 convolution (convolution is
@@ -24,27 +25,53 @@ struct ComposedConvolution: Sendable {
     var inputChannels: Int { kernel.inputChannels }
     var outputChannels: Int { kernel.outputChannels }
 
-    /// Scratch floats per thread `apply` needs for images `height` x `width`, besides the 5 x 5
-    /// convolution's own: one side's gathered input taps and products.
-    static func correctionScratchCount(inputChannels: Int, outputChannels: Int, height: Int, width: Int) -> Int {
-        (BorderCorrection.maximumTaps * inputChannels + outputChannels) * max(height, width)
+    /// Rows per band for images `width` wide: even, so that bands hold whole pairs of rows for
+    /// 2 x 2 pooling.
+    static func rowsPerBand(width: Int) -> Int {
+        let rows = ConvolutionWorkers.rowsPerBand(width: width)
+        return rows + rows % 2
     }
 
-    /// output = conv(conv(concat(inputs), inner), outer), no bias, for images of at least 2 x 2
-    /// pixels; `workers`' scratch holds the 5 x 5 convolution's and `correctionScratchCount`.
-    func apply(
-        to inputs: [ChannelSlab], height: Int, width: Int, into output: UnsafeMutablePointer<Float>, workers: ConvolutionWorkers
+    /// Scratch floats per thread `forEachBand` needs for images `height` x `width`: one band's
+    /// im2col columns and outputs, and one side's gathered input taps and products.
+    static func scratchCount(inputChannels: Int, outputChannels: Int, height: Int, width: Int) -> Int {
+        let bandPixels = min(height, rowsPerBand(width: width)) * width
+        return (inputChannels * 25 + outputChannels) * bandPixels
+            + (BorderCorrection.maximumTaps * inputChannels + outputChannels) * max(height, width)
+    }
+
+    /// Computes conv(conv(concat(inputs), inner), outer), no bias, band by band (`rowsPerBand`
+    /// rows), the bands spread over `workers`' threads, for images of at least 2 x 2 pixels, and
+    /// hands each band to `body(rows, values, channelStride)` while it is still in cache: output
+    /// channel c of image row y, column x is values[c x channelStride + (y - rows.lowerBound) x
+    /// width + x]. `workers`' scratch holds `scratchCount` floats per thread.
+    func forEachBand(
+        of inputs: [ChannelSlab], height: Int, width: Int, workers: ConvolutionWorkers,
+        _ body: (Range<Int>, UnsafePointer<Float>, Int) -> Void
     ) {
-        kernel.apply(to: inputs, height: height, width: width, bias: nil, into: output, workers: workers)
-        // Small enough for one thread: about 2 x (height + width) pixels with a few taps each.
-        workers.forEachBand(1) { _, scratch in
-            for correction in corrections {
-                correction.apply(to: inputs, height: height, width: width, into: output, scratch: scratch.values)
+        let rowsPerBand = min(height, Self.rowsPerBand(width: width))
+        let bandCount = (height + rowsPerBand - 1) / rowsPerBand
+        let kernels = workers.kernels.pointee
+        kernel.weights.withUnsafeBufferPointer { weights in
+            guard let weights = weights.baseAddress else { return }
+            workers.forEachBand(bandCount) { band, scratch in
+                let rows = (band * rowsPerBand)..<min((band + 1) * rowsPerBand, height)
+                let columns = rows.count * width
+                let values = scratch.values + kernel.reductionLength * columns
+                kernel.convolveBand(
+                    weights, to: inputs, height: height, width: width, rows: rows, into: values, channelStride: columns,
+                    accumulating: false, matrix: scratch.values, kernels: kernels)
+                for correction in corrections {
+                    correction.apply(
+                        to: inputs, height: height, width: width, rows: rows, into: values, channelStride: columns,
+                        scratch: values + outputChannels * columns)
+                }
+                body(rows, values, columns)
             }
         }
     }
 
-    /// Multiply-adds x 2 of `apply` on `height` x `width` images.
+    /// Multiply-adds x 2 of `forEachBand` on `height` x `width` images.
     func operationCount(height: Int, width: Int) -> Double {
         let corrections = corrections.reduce(0.0) { sum, correction in
             sum + Double(correction.pixelCount(height: height, width: width) * correction.reductionLength)
@@ -143,12 +170,14 @@ private struct BorderCorrection: Sendable {
         rows(height: height).count * columns(width: width).count
     }
 
-    /// output += this side's correction; `scratch` holds `correctionScratchCount` floats.
+    /// Adds this side's correction to the outputs of image rows `rows`: output channel c of image
+    /// row y, column x at output[c x channelStride + (y - rows.lowerBound) x width + x].
+    /// `scratch` holds `(maximumTaps x inputChannels + outputChannels) x max(height, width)` floats.
     func apply(
-        to inputs: [ChannelSlab], height: Int, width: Int, into output: UnsafeMutablePointer<Float>,
-        scratch: UnsafeMutablePointer<Float>
+        to inputs: [ChannelSlab], height: Int, width: Int, rows band: Range<Int>, into output: UnsafeMutablePointer<Float>,
+        channelStride: Int, scratch: UnsafeMutablePointer<Float>
     ) {
-        let (rows, columns) = (rows(height: height), columns(width: width))
+        let (rows, columns) = (rows(height: height).clamped(to: band), columns(width: width))
         let pixels = rows.count * columns.count
         guard pixels > 0 else { return }
         let planeSize = height * width
@@ -182,7 +211,7 @@ private struct BorderCorrection: Sendable {
             var column = 0
             for y in rows {
                 for x in columns {
-                    output[channel * planeSize + y * width + x] += products[channel * pixels + column]
+                    output[channel * channelStride + (y - band.lowerBound) * width + x] += products[channel * pixels + column]
                     column += 1
                 }
             }

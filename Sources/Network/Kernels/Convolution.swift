@@ -1,3 +1,4 @@
+import CKernels
 import COpenBLAS
 
 /// Stride-1 convolution with zero padding, as im2col + one `cblas_sgemm` per band of output rows.
@@ -82,24 +83,35 @@ extension ConvolutionKernel {
         let kernels = workers.kernels.pointee
         workers.forEachBand(bandCount) { band, scratch in
             let firstRow = band * rowsPerBand
-            let rows = min(rowsPerBand, height - firstRow)
-            let columns = rows * width
-            Im2Col.fill(scratch.values, from: inputs, height: height, width: width, kernelSize: size, rows: firstRow..<(firstRow + rows))
-            if let panels, !accumulating {
-                kernels.matrix_product(
-                    Int32(outputChannels), Int32(columns), Int32(reductionLength), panels,
-                    scratch.values, columns, output + firstRow * width, height * width)
-            } else {
-                cblas_sgemm(
-                    CblasRowMajor, CblasNoTrans, CblasNoTrans,
-                    Int32(outputChannels), Int32(columns), Int32(reductionLength),
-                    1, weights, Int32(reductionLength),
-                    scratch.values, Int32(columns),
-                    accumulating ? 1 : 0, output + firstRow * width, Int32(height * width))
-            }
+            let rows = firstRow..<min(firstRow + rowsPerBand, height)
+            convolveBand(
+                weights, to: inputs, height: height, width: width, rows: rows, into: output + firstRow * width,
+                channelStride: height * width, accumulating: accumulating, matrix: scratch.values, kernels: kernels)
             for channel in 0..<outputChannels {
-                epilogue.applyInPlace(output, offset: channel * height * width + firstRow * width, count: columns)
+                epilogue.applyInPlace(output, offset: channel * height * width + firstRow * width, count: rows.count * width)
             }
+        }
+    }
+
+    /// The outputs of image rows `rows`, no bias: output[channel x channelStride + pixel of the
+    /// band] = (or += when `accumulating`) the convolution there. `matrix` holds the band's
+    /// im2col columns (reductionLength x rows.count x width floats).
+    func convolveBand(
+        _ weights: UnsafePointer<Float>, to inputs: [ChannelSlab], height: Int, width: Int, rows: Range<Int>,
+        into output: UnsafeMutablePointer<Float>, channelStride: Int, accumulating: Bool,
+        matrix: UnsafeMutablePointer<Float>, kernels: uvseg_kernels
+    ) {
+        let columns = rows.count * width
+        Im2Col.fill(matrix, from: inputs, height: height, width: width, kernelSize: size, rows: rows)
+        if let panels, !accumulating {
+            kernels.matrix_product(
+                Int32(outputChannels), Int32(columns), Int32(reductionLength), panels, matrix, columns, output, channelStride)
+        } else {
+            cblas_sgemm(
+                CblasRowMajor, CblasNoTrans, CblasNoTrans,
+                Int32(outputChannels), Int32(columns), Int32(reductionLength),
+                1, weights, Int32(reductionLength), matrix, Int32(columns),
+                accumulating ? 1 : 0, output, Int32(channelStride))
         }
     }
 }
