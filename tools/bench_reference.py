@@ -6,12 +6,16 @@ configuration, so its peak memory is its own) and the reference network of
 tools/reference/universeg_reference.py (also one child process per configuration) with random
 weights of the published widths on random 128 x 128 inputs; with --onnx, also that network
 exported to ONNX Runtime (CPU, the same thread count; needs onnx and onnxruntime). Times are
-medians of the repeats,
-per query slice. The reference shares no work between queries, so its time per query does not
-depend on Q: it is measured at Q = 1 and reused for larger Q (running it on 24 queries at S = 64
-would need tens of GB). Needs torch; the library never does.
+medians of the repeats, per query slice. The reference shares no work between queries, so its
+time per query does not depend on Q: it is measured at Q = 1 and reused for larger Q (running it
+on 24 queries at S = 64 would need tens of GB). Needs torch; the library never does.
 
-    python3 tools/bench_reference.py --uvseg .build/release/uvseg-cli --threads 2 --onnx
+With --rounds N, every configuration of an S is timed N times in turn (reference, ONNX Runtime,
+uvseg at each Q), each figure is the median over the rounds, and each ratio the median of the
+rounds' ratios: on a shared machine whose load drifts, the two sides of a ratio then ran under
+the same load.
+
+    python3 tools/bench_reference.py --uvseg .build/release/uvseg-cli --threads 2 --onnx --rounds 3
 """
 
 from __future__ import annotations
@@ -114,6 +118,8 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--size", type=int, default=128)
     parser.add_argument("--onnx", action="store_true", help="also time the reference exported to ONNX Runtime")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="rounds of every configuration; each figure is the median over the rounds")
     parser.add_argument("--reference-single", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--export-onnx", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--onnx-single", type=int, help=argparse.SUPPRESS)
@@ -131,7 +137,8 @@ def main() -> None:
 
     supports = [int(value) for value in args.supports.split(",")]
     queries = [int(value) for value in args.queries.split(",")]
-    print(f"threads={args.threads} size={args.size}x{args.size} (medians; reference queries timed at Q=1)")
+    print(f"threads={args.threads} size={args.size}x{args.size} rounds={args.rounds}"
+          " (medians; reference queries timed at Q=1; ratios: median of each round's ratio)")
     # GFLOP: the arithmetic uvseg performs (Winograd GEMMs and transforms); direct: the same
     # convolutions done directly, the work of a plain implementation.
     header = (f"{'S':>3} {'Q':>3} {'uvseg s/query':>13} {'GFLOP/query':>11} {'GFLOP/s':>8} {'direct GFLOP':>12}"
@@ -141,33 +148,52 @@ def main() -> None:
     print(header)
     with tempfile.TemporaryDirectory() as folder:
         for s in supports:
-            reference = run([
-                sys.executable, __file__, "--reference-single", str(s), "--repeats", str(args.repeats),
-                "--threads", str(args.threads), "--size", str(args.size)])
-            onnx = None
+            graph = str(Path(folder) / f"reference_s{s}.onnx")
             if args.onnx:
-                graph = str(Path(folder) / f"reference_s{s}.onnx")
                 subprocess.run([
                     sys.executable, __file__, "--export-onnx", str(s), "--size", str(args.size), "--onnx-file", graph],
                     check=True, capture_output=True)
-                onnx = run([
-                    sys.executable, __file__, "--onnx-single", str(s), "--onnx-file", graph, "--repeats", str(args.repeats),
+            # Each round times every configuration of this S once, one after the other, so that a
+            # ratio compares runs made under the same load of a shared machine.
+            rounds = []
+            for _ in range(args.rounds):
+                reference = run([
+                    sys.executable, __file__, "--reference-single", str(s), "--repeats", str(args.repeats),
                     "--threads", str(args.threads), "--size", str(args.size)])
+                onnx = None
+                if args.onnx:
+                    onnx = run([
+                        sys.executable, __file__, "--onnx-single", str(s), "--onnx-file", graph, "--repeats", str(args.repeats),
+                        "--threads", str(args.threads), "--size", str(args.size)])
+                ours = {q: run([
+                    args.uvseg, "bench", "--single", f"{s},{q}", "--repeats", str(args.repeats if q == 1 else args.batch_repeats),
+                    "--threads", str(args.threads), "--size", str(args.size)]) for q in queries}
+                rounds.append((reference, onnx, ours))
             for q in queries:
-                repeats = args.repeats if q == 1 else args.batch_repeats
-                ours = run([
-                    args.uvseg, "bench", "--single", f"{s},{q}", "--repeats", str(repeats),
-                    "--threads", str(args.threads), "--size", str(args.size)])
-                seconds = float(ours["seconds_per_query"])
-                row = (
-                    f"{s:>3} {q:>3} {seconds:>13.3f} {float(ours['gflop_per_query']):>11.2f}"
-                    f" {float(ours['gflops']):>8.1f} {float(ours['direct_gflop_per_query']):>12.2f}"
-                    f" {float(ours['direct_gflops']):>14.1f} {ours['peak_rss_mib']:>9} {float(reference['seconds_per_query']):>13.3f}"
-                    f" {reference['peak_rss_mib']:>9} {float(reference['seconds_per_query']) / seconds:>7.1f}x")
-                if onnx:
-                    row += (f" {float(onnx['seconds_per_query']):>12.3f} {onnx['peak_rss_mib']:>8}"
-                            f" {float(onnx['seconds_per_query']) / seconds:>6.1f}x")
-                print(row, flush=True)
+                print(table_row(s, q, rounds), flush=True)
+
+
+def table_row(s: int, q: int, rounds: list) -> str:
+    """One row of the table: medians over the rounds, ratios as the median of each round's ratio."""
+    def median(values) -> float:
+        return statistics.median(float(value) for value in values)
+
+    ours = [round_ours[q] for _, _, round_ours in rounds]
+    seconds = median(run["seconds_per_query"] for run in ours)
+    reference = median(reference["seconds_per_query"] for reference, _, _ in rounds)
+    speed_up = median(float(ref["seconds_per_query"]) / float(round_ours[q]["seconds_per_query"])
+                      for ref, _, round_ours in rounds)
+    row = (
+        f"{s:>3} {q:>3} {seconds:>13.3f} {float(ours[0]['gflop_per_query']):>11.2f}"
+        f" {median(run['gflops'] for run in ours):>8.1f} {float(ours[0]['direct_gflop_per_query']):>12.2f}"
+        f" {median(run['direct_gflops'] for run in ours):>14.1f} {max(int(run['peak_rss_mib']) for run in ours):>9}"
+        f" {reference:>13.3f} {max(int(ref['peak_rss_mib']) for ref, _, _ in rounds):>9} {speed_up:>7.1f}x")
+    if rounds[0][1]:
+        onnx = median(onnx["seconds_per_query"] for _, onnx, _ in rounds)
+        versus = median(float(onnx["seconds_per_query"]) / float(round_ours[q]["seconds_per_query"])
+                        for _, onnx, round_ours in rounds)
+        row += f" {onnx:>12.3f} {max(int(onnx['peak_rss_mib']) for _, onnx, _ in rounds):>8} {versus:>6.1f}x"
+    return row
 
 if __name__ == "__main__":
     main()
