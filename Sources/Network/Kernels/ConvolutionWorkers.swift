@@ -13,9 +13,10 @@ import Synchronization
 ///
 /// uvseg owns the cores: OpenBLAS is set to one thread for the whole process (once, before the
 /// first call), and a convolution splits its output into bands of rows whose size depends only on
-/// the image width, never on the thread count. Each band is one single-threaded sgemm whichever
+/// the image width, never on the thread count. Each band is one single-threaded product whichever
 /// thread runs it, so every output value is computed by the same operations in the same order and
-/// results are bit-identical for any thread count.
+/// results are bit-identical for any thread count. Loops over support members instead run one
+/// lane per thread (`forEachLane`), each lane computing whole members on single-threaded workers.
 final class ConvolutionWorkers {
     /// Output pixels per band: small enough to give every thread work at half and quarter
     /// resolution, large enough for sgemm to run near its peak.
