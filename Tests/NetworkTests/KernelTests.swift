@@ -19,7 +19,8 @@ struct KernelTests {
         // value = 3 row + column on 2 x 3 -> 4 x 6: output (r, c) samples row r/3 and column 2c/5.
         let ramp = try Self.map(channels: 1, height: 2, width: 3, [0, 1, 2, 3, 4, 5])
         let output = try FeatureMap(channels: 1, height: 4, width: 6)
-        BilinearUpsample.upsample(ramp, into: output, workers: try ConvolutionWorkers(threadCount: 1, scratchCount: 0))
+        let upsampling = BilinearUpsampling(inputHeight: 2, inputWidth: 3)
+        upsampling.apply(ramp, into: output, workers: try ConvolutionWorkers(threadCount: 1, scratchCount: upsampling.scratchCount))
         var expected: [Float] = []
         for row in 0..<4 {
             for column in 0..<6 {
@@ -34,7 +35,10 @@ struct KernelTests {
     @Test("a 1 x 1 map upsamples to a constant 2 x 2")
     func bilinearSinglePixel() throws {
         let output = try FeatureMap(channels: 2, height: 2, width: 2)
-        BilinearUpsample.upsample(try Self.map(channels: 2, height: 1, width: 1, [7, -1]), into: output, workers: try ConvolutionWorkers(threadCount: 1, scratchCount: 0))
+        let upsampling = BilinearUpsampling(inputHeight: 1, inputWidth: 1)
+        upsampling.apply(
+            try Self.map(channels: 2, height: 1, width: 1, [7, -1]), into: output,
+            workers: try ConvolutionWorkers(threadCount: 2, scratchCount: upsampling.scratchCount))
         #expect(Self.values(output) == [7, 7, 7, 7, -1, -1, -1, -1])
     }
 

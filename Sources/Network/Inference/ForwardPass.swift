@@ -178,12 +178,13 @@ struct ForwardPass {
             let upsampledMembers = try (0..<memberLaneCount(supportCount: members.count)).map { (_) throws(UVSegError) in
                 try FeatureMap(channels: upsampledTarget.channels, height: upsampledTarget.height, width: upsampledTarget.width)
             }
+            let upsampling = BilinearUpsampling(inputHeight: streams.target.height, inputWidth: streams.target.width)
             return try evaluate(
                 block, target: [upsampledTarget.slab, skip.target.slab],
                 height: upsampledTarget.height, width: upsampledTarget.width,
                 supportCount: members.count,
                 supportInput: { member, lane, laneWorkers in
-                    BilinearUpsample.upsample(members[member], into: upsampledMembers[lane], workers: laneWorkers)
+                    upsampling.apply(members[member], into: upsampledMembers[lane], workers: laneWorkers)
                     return [upsampledMembers[lane].slab, skip.members[member].slab]
                 },
                 supportOutput: destination)
@@ -192,7 +193,7 @@ struct ForwardPass {
 
     private func upsampled(_ map: FeatureMap) throws(UVSegError) -> FeatureMap {
         let output = try FeatureMap(channels: map.channels, height: 2 * map.height, width: 2 * map.width)
-        BilinearUpsample.upsample(map, into: output, workers: workers)
+        BilinearUpsampling(inputHeight: map.height, inputWidth: map.width).apply(map, into: output, workers: workers)
         return output
     }
 

@@ -10,10 +10,12 @@ struct WorkingMemory {
     /// Threads of the call, each with its own scratch.
     let threadCount: Int
 
-    /// Floats of one thread's convolution scratch: one band of the largest convolution at any
-    /// level (im2col columns or Winograd tiles, or encoder block 0's composed convolution).
+    /// Floats of one thread's scratch: one band of the largest convolution at any level (im2col
+    /// columns or Winograd tiles, or encoder block 0's composed convolution), or the rows of the
+    /// largest upsampling.
     var scratchCount: Int {
-        architecture.blockPositions.map { position in
+        let upsampling = BilinearUpsampling(inputHeight: shape.height / 2, inputWidth: shape.width / 2).scratchCount
+        return architecture.blockPositions.map { position in
             let inputs = architecture.inputChannels(position)
             let widths = architecture.widths(position)
             let level = architecture.level(of: position)
@@ -30,8 +32,8 @@ struct WorkingMemory {
                 : 0
             return max(
                 scratch(inputs.target, widths.crossFeatures), scratch(inputs.support, widths.crossFeatures),
-                scratch(widths.crossFeatures, widths.outputFeatures), composed)
-        }.max() ?? 0
+                scratch(widths.crossFeatures, widths.outputFeatures), composed, upsampling)
+        }.max() ?? upsampling
     }
 
     /// Bytes needed when `batchSize` queries share the support work of encoder block 0. A Double,

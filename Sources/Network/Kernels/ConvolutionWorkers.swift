@@ -104,13 +104,15 @@ final class ConvolutionWorkers {
     /// every result the same way whatever the split (elementwise passes). Parts are at least
     /// `minimumPart` long, so that small work stays on the calling thread.
     func forEachPart(of count: Int, minimumPart: Int, _ body: (Range<Int>) -> Void) {
-        let parts = min(threadCount, count / max(minimumPart, 1))
-        guard parts > 1 else {
-            if count > 0 { body(0..<count) }
-            return
-        }
-        forEachBand(parts) { part, _ in
-            body((part * count / parts)..<((part + 1) * count / parts))
+        forEachPart(of: count, minimumPart: minimumPart) { part, _ in body(part) }
+    }
+
+    /// `forEachPart`, with the scratch of the thread that runs each part.
+    func forEachPart(of count: Int, minimumPart: Int, _ body: (Range<Int>, FloatBuffer) -> Void) {
+        let parts = max(1, min(threadCount, count / max(minimumPart, 1)))
+        guard count > 0 else { return }
+        forEachBand(parts) { part, scratch in
+            body((part * count / parts)..<((part + 1) * count / parts), scratch)
         }
     }
 

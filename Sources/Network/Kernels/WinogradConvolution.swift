@@ -17,7 +17,6 @@ extension WinogradKernel {
         into output: UnsafeMutablePointer<Float>, epilogue: ConvolutionEpilogue, workers: ConvolutionWorkers
     ) {
         let tiling = WinogradTiling(height: height, width: width)
-        let biases = bias ?? [Float](repeating: 0, count: outputChannels)
         let kernels = workers.kernels.pointee
         transformedWeights.withUnsafeBufferPointer { weights in
             guard let weights = weights.baseAddress else { return }
@@ -38,7 +37,7 @@ extension WinogradKernel {
                         products + position * outputChannels * tiles, tiles)
                 }
                 transformOutput(
-                    products, tiling: tiling, tileRows: tileRows, biases: biases,
+                    products, tiling: tiling, tileRows: tileRows, bias: bias,
                     into: output, epilogue: epilogue, kernels: kernels)
             }
         }
@@ -59,26 +58,32 @@ extension WinogradKernel {
         let (phaseLength, rowLength) = (tiling.phaseLength, tiling.splitRowLength)
         let combined = rows + tiling.inputRowsPerBand * rowLength
         let firstInputRow = 4 * tileRows.lowerBound - 1
-        // Each plane's rows, and the next plane's to prefetch (the band's rows of the next channel).
-        let planes = inputs.flatMap { input in (0..<input.channels).map { input.values + $0 * height * width } }
-        for (channel, plane) in planes.enumerated() {
-            let upcoming = channel + 1 < planes.count ? planes[channel + 1] : nil
-            for local in 0..<(4 * tileRows.count + 2) {
-                let y = firstInputRow + local
-                let inside = y >= 0 && y < height
-                kernels.split_row(
-                    inside ? plane + y * width : nil, Int32(width), rows + local * rowLength, Int32(phaseLength),
-                    inside ? upcoming.map { $0 + y * width } : nil)
-            }
-            for bandRow in 0..<tileRows.count {
-                // B^T down the tile's six rows, for every phase at once, then along each row.
-                kernels.combine_rows(rows + 4 * bandRow * rowLength, Int32(rowLength), combined)
-                let destination = transformed + channel * tiles + bandRow * across
-                for i in 0..<6 {
-                    kernels.transform_across(
-                        combined + i * rowLength, Int32(phaseLength), Int32(across),
-                        destination + 6 * i * stride, stride)
+        let planeSize = height * width
+        var channel = 0
+        for (slab, input) in inputs.enumerated() {
+            for inputChannel in 0..<input.channels {
+                let plane = input.values + inputChannel * planeSize
+                // The plane read next, whose band rows split_row asks the cache for.
+                let upcoming = inputChannel + 1 < input.channels
+                    ? plane + planeSize : slab + 1 < inputs.count ? inputs[slab + 1].values : nil
+                for local in 0..<(4 * tileRows.count + 2) {
+                    let y = firstInputRow + local
+                    let inside = y >= 0 && y < height
+                    kernels.split_row(
+                        inside ? plane + y * width : nil, Int32(width), rows + local * rowLength, Int32(phaseLength),
+                        inside ? upcoming.map { $0 + y * width } : nil)
                 }
+                for bandRow in 0..<tileRows.count {
+                    // B^T down the tile's six rows, for every phase at once, then along each row.
+                    kernels.combine_rows(rows + 4 * bandRow * rowLength, Int32(rowLength), combined)
+                    let destination = transformed + channel * tiles + bandRow * across
+                    for i in 0..<6 {
+                        kernels.transform_across(
+                            combined + i * rowLength, Int32(phaseLength), Int32(across),
+                            destination + 6 * i * stride, stride)
+                    }
+                }
+                channel += 1
             }
         }
     }
@@ -86,7 +91,7 @@ extension WinogradKernel {
     /// Writes epilogue(A^T M A + bias), each tile's 4 x 4 output block, clipped to the image.
     private func transformOutput(
         _ products: UnsafePointer<Float>, tiling: WinogradTiling, tileRows: Range<Int>,
-        biases: [Float], into output: UnsafeMutablePointer<Float>, epilogue: ConvolutionEpilogue, kernels: uvseg_kernels
+        bias: [Float]?, into output: UnsafeMutablePointer<Float>, epilogue: ConvolutionEpilogue, kernels: uvseg_kernels
     ) {
         let (height, width, across) = (tiling.height, tiling.width, tiling.tilesAcross)
         let tiles = tileRows.count * across
@@ -97,7 +102,7 @@ extension WinogradKernel {
                 let offset = (channel * height + 4 * tileRow) * width
                 kernels.output_tile_row(
                     products + channel * tiles + bandRow * across, stride, Int32(across), Int32(width),
-                    Int32(min(4, height - 4 * tileRow)), biases[channel], output + offset, kind,
+                    Int32(min(4, height - 4 * tileRow)), bias?[channel] ?? 0, output + offset, kind,
                     base.map { $0 + offset }, sum.map { $0 + offset })
             }
         }

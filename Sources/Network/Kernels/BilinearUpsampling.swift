@@ -1,33 +1,41 @@
 /// 2x bilinear upsampling with align_corners = true: output index i samples input coordinate
 /// i x (n_in - 1) / (n_out - 1), so the corner pixels of input and output coincide.
-enum BilinearUpsample {
-    /// Writes the upsampled `input` into `output`, which is channels x 2h x 2w.
-    static func upsample(_ input: FeatureMap, into output: FeatureMap, workers: ConvolutionWorkers) {
-        let rows = AxisSamples(inputCount: input.height, outputCount: output.height)
-        let columns = AxisSamples(inputCount: input.width, outputCount: output.width)
+///
+/// For maps of one size: the sample positions and weights are computed once, for every map of a
+/// block's members.
+struct BilinearUpsampling {
+    let inputHeight: Int
+    let inputWidth: Int
+    private let rows: AxisSamples
+    private let columns: AxisSamples
+
+    init(inputHeight: Int, inputWidth: Int) {
+        (self.inputHeight, self.inputWidth) = (inputHeight, inputWidth)
+        rows = AxisSamples(inputCount: inputHeight, outputCount: 2 * inputHeight)
+        columns = AxisSamples(inputCount: inputWidth, outputCount: 2 * inputWidth)
+    }
+
+    /// Scratch floats per thread `apply` needs: each input row interpolated across.
+    var scratchCount: Int { inputHeight * 2 * inputWidth }
+
+    /// Writes the upsampled `input` (channels x inputHeight x inputWidth) into `output` (channels x
+    /// 2 inputHeight x 2 inputWidth); `workers`' scratch holds `scratchCount` floats per thread.
+    func apply(_ input: FeatureMap, into output: FeatureMap, workers: ConvolutionWorkers) {
         let minimumChannels = ConvolutionWorkers.elementwisePart / max(output.planeSize, 1)
-        workers.forEachPart(of: input.channels, minimumPart: minimumChannels) { channels in
-            // Each input row interpolated across once, for the two output rows or more that read it.
-            var across = [Float](repeating: 0, count: input.height * output.width)
-            across.withUnsafeMutableBufferPointer { across in
-                guard let across = across.baseAddress else { return }
-                for channel in channels {
-                    upsample(
-                        input.values + channel * input.planeSize, into: output.values + channel * output.planeSize,
-                        inputHeight: input.height, inputWidth: input.width, outputWidth: output.width,
-                        rows: rows, columns: columns, across: across)
-                }
+        workers.forEachPart(of: input.channels, minimumPart: minimumChannels) { channels, scratch in
+            for channel in channels {
+                upsample(
+                    input.values + channel * input.planeSize, into: output.values + channel * output.planeSize,
+                    across: scratch.values)
             }
         }
     }
 
     /// One plane, in PyTorch's order of operations: across each row (left and right neighbours),
-    /// then down (upper and lower rows).
-    private static func upsample(
-        _ source: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float>,
-        inputHeight: Int, inputWidth: Int, outputWidth: Int, rows: AxisSamples, columns: AxisSamples,
-        across: UnsafeMutablePointer<Float>
-    ) {
+    /// then down (upper and lower rows). Each input row is interpolated across once, into
+    /// `across`, for the two output rows or more that read it.
+    private func upsample(_ source: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float>, across: UnsafeMutablePointer<Float>) {
+        let outputWidth = 2 * inputWidth
         columns.withSamples { left, right, leftWeight, rightWeight in
             for row in 0..<inputHeight {
                 let (sourceRow, acrossRow) = (source + row * inputWidth, across + row * outputWidth)
