@@ -22,7 +22,6 @@ struct ComposedConvolution: Sendable {
         }
     }
 
-    var inputChannels: Int { kernel.inputChannels }
     var outputChannels: Int { kernel.outputChannels }
 
     /// Rows per band for images `width` wide: even, so that bands hold whole pairs of rows for
