@@ -39,26 +39,21 @@ struct ForwardPass {
 
     /// Runs `work(group, lane, pass)` for every group of `groups`, spread over `laneCount` lanes
     /// that each run on one thread with `pass` bound to it, and `commit(lane, pass)` after each
-    /// group, in group order.
+    /// group, in group order (`GroupSchedule.run`).
     func forEachMemberGroup(
         _ groups: MemberGroups, laneCount: Int, _ work: (Int, Int, ForwardPass) throws(UVSegError) -> Void,
         commit: (Int, ForwardPass) -> Void
     ) throws(UVSegError) {
-        let schedule = GroupSchedule(groupCount: groups.count)
-        try workers.forEachLane(laneCount) { (lane, laneWorkers) throws(UVSegError) in
-            let pass = laneWorkers === workers ? self : ForwardPass(self, workers: laneWorkers)
-            while let group = schedule.claim() {
-                do throws(UVSegError) {
-                    try work(group, lane, pass)
-                } catch {
-                    schedule.abandon()
-                    throw error
-                }
-                guard schedule.awaitTurn(of: group) else { return }
-                commit(lane, pass)
-                schedule.endTurn()
-            }
+        try GroupSchedule.run(groups.count, laneCount: laneCount, on: workers) { (group, lane, laneWorkers) throws(UVSegError) in
+            try work(group, lane, on(laneWorkers))
+        } commit: { lane, laneWorkers in
+            commit(lane, on(laneWorkers))
         }
+    }
+
+    /// This pass on `laneWorkers`: itself when they are its own.
+    private func on(_ laneWorkers: ConvolutionWorkers) -> ForwardPass {
+        laneWorkers === workers ? self : ForwardPass(self, workers: laneWorkers)
     }
 
     /// Segments `queries` (each height x width) with the support set, writing one logit map per

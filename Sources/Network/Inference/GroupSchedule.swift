@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Diagnostics
 import Synchronization
 
 /// Hands out the groups of a member loop (`MemberGroups`) to the threads that run it, in order,
@@ -46,5 +47,31 @@ final class GroupSchedule: Sendable {
     /// Stops the loop: a thread failed, and the groups after its group will never get their turn.
     func abandon() {
         abandoned.store(true, ordering: .releasing)
+    }
+}
+
+extension GroupSchedule {
+    /// Runs `work(group, lane, workers)` for every group in 0..<groupCount, spread over `laneCount`
+    /// lanes of `workers` (`ConvolutionWorkers.forEachLane`), and `commit(lane, workers)` after
+    /// each group, in group order. A `work` that throws abandons the loop: the other lanes stop
+    /// at their next claim or turn, and the error is thrown once every lane has returned.
+    static func run(
+        _ groupCount: Int, laneCount: Int, on workers: ConvolutionWorkers,
+        _ work: (Int, Int, ConvolutionWorkers) throws(UVSegError) -> Void, commit: (Int, ConvolutionWorkers) -> Void
+    ) throws(UVSegError) {
+        let schedule = GroupSchedule(groupCount: groupCount)
+        try workers.forEachLane(laneCount) { (lane, laneWorkers) throws(UVSegError) in
+            while let group = schedule.claim() {
+                do throws(UVSegError) {
+                    try work(group, lane, laneWorkers)
+                } catch {
+                    schedule.abandon()
+                    throw error
+                }
+                guard schedule.awaitTurn(of: group) else { return }
+                commit(lane, laneWorkers)
+                schedule.endTurn()
+            }
+        }
     }
 }
