@@ -193,7 +193,7 @@ private final class MemberLane {
     /// Starts group `group` of the member loop.
     func begin(group: Int) throws(UVSegError) {
         try sum.begin(group: group)
-        try output?.part.begin(group: group)
+        for part in output?.part.collectorParts ?? [] { try part.begin(group: group) }
     }
 
     /// Adds the member whose support input is `input`: V_k into the sum, U_k' to the destination.
@@ -244,7 +244,7 @@ private final class MemberLane {
     /// Adds the lane's current group to the block's sum and destination.
     func commit(workers: ConvolutionWorkers) {
         sum.commit(workers: workers)
-        output?.part.commit(workers: workers)
+        for part in output?.part.collectorParts ?? [] { part.commit(workers: workers) }
     }
 }
 
@@ -256,19 +256,12 @@ private struct SupportOutput {
         case mean(MeanCollector.Part)
         case pooled([PooledOutputCollector.Part])
 
-        func begin(group: Int) throws(UVSegError) {
+        /// The collector parts behind it, which begin and commit each group alike.
+        var collectorParts: [any CollectorPart] {
             switch self {
-            case .kept(let part): part.begin(group: group)
-            case .mean(let part): try part.begin(group: group)
-            case .pooled(let parts): for part in parts { try part.begin(group: group) }
-            }
-        }
-
-        func commit(workers: ConvolutionWorkers) {
-            switch self {
-            case .kept(let part): part.commit(workers: workers)
-            case .mean(let part): part.commit(workers: workers)
-            case .pooled(let parts): for part in parts { part.commit(workers: workers) }
+            case .kept(let part): [part]
+            case .mean(let part): [part]
+            case .pooled(let parts): parts
             }
         }
     }

@@ -24,8 +24,13 @@ final class PartialSum {
             values = total
             return
         }
-        if partial == nil { partial = try FloatBuffer(count: count) }
-        values = partial?.values ?? total
+        if let partial {
+            values = partial.values
+        } else {
+            let partial = try FloatBuffer(count: count)
+            self.partial = partial
+            values = partial.values
+        }
     }
 
     /// total += partial, then partial = 0 for the next group; nothing for the first group.
