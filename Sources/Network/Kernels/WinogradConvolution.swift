@@ -23,38 +23,43 @@ extension WinogradKernel {
             workers.forEachBand(tiling.bandCount) { band, scratch in
                 let tileRows = tiling.tileRows(ofBand: band)
                 let tiles = tileRows.count * tiling.tilesAcross
+                let inputStride = WinogradTiling.positionStride(channels: inputChannels, tiles: tiles)
+                let productStride = WinogradTiling.positionStride(channels: outputChannels, tiles: tiles)
                 let transformedInput = scratch.values
-                let products = transformedInput + Self.positions * inputChannels * tiles
+                let products = transformedInput + Self.positions * inputStride
                 // After the products: the split rows, which also give the output transform its
                 // slack to read whole vectors past the last tile.
-                let rows = products + Self.positions * outputChannels * tiles
-                transformInput(inputs, tiling: tiling, tileRows: tileRows, into: transformedInput, rows: rows, kernels: kernels)
+                let rows = products + Self.positions * productStride
+                transformInput(
+                    inputs, tiling: tiling, tileRows: tileRows, into: transformedInput, stride: inputStride,
+                    rows: rows, kernels: kernels)
                 for position in 0..<Self.positions {
                     kernels.matrix_product(
                         Int32(outputChannels), Int32(tiles), Int32(inputChannels),
                         weights + position * outputChannels * inputChannels,
-                        transformedInput + position * inputChannels * tiles, tiles,
-                        products + position * outputChannels * tiles, tiles)
+                        transformedInput + position * inputStride, tiles,
+                        products + position * productStride, tiles)
                 }
                 transformOutput(
-                    products, tiling: tiling, tileRows: tileRows, bias: bias,
+                    products, stride: productStride, tiling: tiling, tileRows: tileRows, bias: bias,
                     into: output, epilogue: epilogue, kernels: kernels)
             }
         }
     }
 
-    /// V[position][channel][tile] = (B^T d B)[position] for the band's tiles.
+    /// V[position][channel][tile] = (B^T d B)[position] for the band's tiles, positions `stride`
+    /// floats apart.
     ///
     /// Each input row the band reads is split once into four phases, phase q holding padded
     /// columns 4k + q (image columns 4k + q - 1): the six columns of tile t are then phases 0...3
     /// at t and phases 0, 1 at t + 1, and every step reads and writes consecutive tiles.
     private func transformInput(
         _ inputs: [ChannelSlab], tiling: WinogradTiling, tileRows: Range<Int>,
-        into transformed: UnsafeMutablePointer<Float>, rows: UnsafeMutablePointer<Float>, kernels: uvseg_kernels
+        into transformed: UnsafeMutablePointer<Float>, stride: Int, rows: UnsafeMutablePointer<Float>,
+        kernels: uvseg_kernels
     ) {
         let (height, width, across) = (tiling.height, tiling.width, tiling.tilesAcross)
         let tiles = tileRows.count * across
-        let stride = inputChannels * tiles
         let (phaseLength, rowLength) = (tiling.phaseLength, tiling.splitRowLength)
         let combined = rows + tiling.inputRowsPerBand * rowLength
         let firstInputRow = 4 * tileRows.lowerBound - 1
@@ -88,14 +93,14 @@ extension WinogradKernel {
         }
     }
 
-    /// Writes epilogue(A^T M A + bias), each tile's 4 x 4 output block, clipped to the image.
+    /// Writes epilogue(A^T M A + bias), each tile's 4 x 4 output block, clipped to the image; the
+    /// products' positions lie `stride` floats apart.
     private func transformOutput(
-        _ products: UnsafePointer<Float>, tiling: WinogradTiling, tileRows: Range<Int>,
+        _ products: UnsafePointer<Float>, stride: Int, tiling: WinogradTiling, tileRows: Range<Int>,
         bias: [Float]?, into output: UnsafeMutablePointer<Float>, epilogue: ConvolutionEpilogue, kernels: uvseg_kernels
     ) {
         let (height, width, across) = (tiling.height, tiling.width, tiling.tilesAcross)
         let tiles = tileRows.count * across
-        let stride = outputChannels * tiles
         let (kind, base, sum) = epilogue.kernelArguments
         for channel in 0..<outputChannels {
             for (bandRow, tileRow) in tileRows.enumerated() {

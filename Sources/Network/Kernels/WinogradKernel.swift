@@ -91,11 +91,22 @@ struct WinogradTiling {
     /// Input rows a band reads: four per tile row and the kernel's reach above and below.
     var inputRowsPerBand: Int { 4 * tileRowsPerBand + 2 }
 
+    /// Floats between consecutive positions of a band's transformed input or products, for
+    /// `channels` x `tiles` values per position: whole 4 KiB pages and one cache line more. The
+    /// transforms touch all 36 positions of a tile at once; positions a multiple of 4 KiB apart
+    /// would all fall into one set of the level-1 cache and evict one another.
+    static func positionStride(channels: Int, tiles: Int) -> Int {
+        let page = 1024, line = 16
+        return (channels * tiles + page - 1) / page * page + line
+    }
+
     /// Scratch floats per thread for a convolution from `inputChannels` to `outputChannels`: the
     /// transformed input and products of one band, the band's split input rows of one channel
     /// (later a spare output row) and the six combined rows of one tile row.
     func scratchCount(inputChannels: Int, outputChannels: Int) -> Int {
-        WinogradKernel.positions * (inputChannels + outputChannels) * maximumBandTiles
+        WinogradKernel.positions
+            * (Self.positionStride(channels: inputChannels, tiles: maximumBandTiles)
+                + Self.positionStride(channels: outputChannels, tiles: maximumBandTiles))
             + (inputRowsPerBand + 6) * splitRowLength
     }
 }
