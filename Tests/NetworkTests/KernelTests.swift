@@ -84,7 +84,8 @@ struct KernelTests {
         #expect(zip(Self.values(output), expected).allSatisfy { abs($0 - $1) <= 1e-5 })
     }
 
-    /// Images 200 and 130 wide take several bands: 2 and 4 rows each (the last one 1 row).
+    /// Images 200 and 130 wide take several bands: 2 and 4 rows each (the last one 1 row). Two
+    /// members go through one call, band by band.
     @Test("a composed convolution equals two 3 x 3 convolutions, border ring included",
           arguments: [(6, 7), (2, 5), (3, 3), (9, 4), (12, 2), (6, 200), (5, 130)])
     func composedConvolution(size: (Int, Int)) throws {
@@ -95,7 +96,9 @@ struct KernelTests {
             CheckpointTensor(shape: [middle, inputs, 3, 3], values: seeded.values(middle * inputs * 9, in: -1..<1)), name: "inner")
         let outer = try ConvolutionKernel(
             CheckpointTensor(shape: [outputs, middle, 3, 3], values: seeded.values(outputs * middle * 9, in: -1..<1)), name: "outer")
-        let input = try Self.map(channels: inputs, height: height, width: width, seeded.values(inputs * height * width, in: -1..<1))
+        let members = try (0..<2).map { _ in
+            try Self.map(channels: inputs, height: height, width: width, seeded.values(inputs * height * width, in: -1..<1))
+        }
         let composed = ComposedConvolution(outer: outer, inner: inner)
         let scratchCount = max(
             inner.minimumScratchCount(height: height, width: width),
@@ -103,26 +106,35 @@ struct KernelTests {
             ComposedConvolution.scratchCount(inputChannels: inputs, outputChannels: outputs, height: height, width: width))
         let workers = try ConvolutionWorkers(threadCount: 2, scratchCount: scratchCount)
 
-        let intermediate = try FeatureMap(channels: middle, height: height, width: width)
-        inner.apply(to: [input.slab], height: height, width: width, bias: nil, into: intermediate.values, workers: workers)
-        let twoStep = try FeatureMap(channels: outputs, height: height, width: width)
-        outer.apply(to: [intermediate.slab], height: height, width: width, bias: nil, into: twoStep.values, workers: workers)
+        let twoStep = try members.map { input in
+            let intermediate = try FeatureMap(channels: middle, height: height, width: width)
+            inner.apply(to: [input.slab], height: height, width: width, bias: nil, into: intermediate.values, workers: workers)
+            let output = try FeatureMap(channels: outputs, height: height, width: width)
+            outer.apply(to: [intermediate.slab], height: height, width: width, bias: nil, into: output.values, workers: workers)
+            return output
+        }
 
         // The bare 5 x 5 kernel differs on the border: the two-step form zero-pads the intermediate.
         let bare = try FeatureMap(channels: outputs, height: height, width: width)
-        composed.kernel.apply(to: [input.slab], height: height, width: width, bias: nil, into: bare.values, workers: workers)
-        let bareDifference = zip(Self.values(bare), Self.values(twoStep)).map { abs($0 - $1) }.max() ?? 0
+        composed.kernel.apply(to: [members[0].slab], height: height, width: width, bias: nil, into: bare.values, workers: workers)
+        let bareDifference = zip(Self.values(bare), Self.values(twoStep[0])).map { abs($0 - $1) }.max() ?? 0
         #expect(bareDifference > 1e-3)
 
-        // Band by band, on two threads: each band's values copied into place.
-        let oneStep = try FeatureMap(channels: outputs, height: height, width: width)
-        composed.forEachBand(of: [input.slab], height: height, width: width, workers: workers) { rows, values, channelStride in
-            for channel in 0..<outputs {
-                (oneStep.values + channel * height * width + rows.lowerBound * width)
-                    .update(from: values + channel * channelStride, count: rows.count * width)
+        // Band by band, on two threads: each member's band copied into place.
+        let oneStep = try members.map { _ in try FeatureMap(channels: outputs, height: height, width: width) }
+        // The slabs point into the members' storage: it must outlive the call.
+        withExtendedLifetime(members) {
+            composed.forEachBand(of: members.map { [$0.slab] }, height: height, width: width, workers: workers) {
+                member, rows, values, channelStride in
+                for channel in 0..<outputs {
+                    (oneStep[member].values + channel * height * width + rows.lowerBound * width)
+                        .update(from: values + channel * channelStride, count: rows.count * width)
+                }
             }
         }
-        let remaining = zip(Self.values(oneStep), Self.values(twoStep)).map { abs($0 - $1) }.max() ?? 0
-        #expect(remaining < 1e-5)
+        for (computed, expected) in zip(oneStep, twoStep) {
+            let remaining = zip(Self.values(computed), Self.values(expected)).map { abs($0 - $1) }.max() ?? 0
+            #expect(remaining < 1e-5)
+        }
     }
 }

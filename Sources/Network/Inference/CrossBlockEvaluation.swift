@@ -12,6 +12,9 @@ extension ForwardPass {
     }
 
     /// A member's support input: the member, the lane that computes it, and that lane's workers.
+    /// Valid until the lane asks for its next member's, except in a block that composes its
+    /// support convolutions (encoder block 0), whose lanes ask for a whole group's inputs before
+    /// computing them: those must stay valid together.
     typealias SupportInput = (_ member: Int, _ lane: Int, _ workers: ConvolutionWorkers) throws(UVSegError) -> [ChannelSlab]
 
     /// Evaluates one cross block for several target streams that share one support input, in the
@@ -47,9 +50,9 @@ extension ForwardPass {
         }
         try forEachMemberGroup(groups, laneCount: lanes.count) { (group, lane, pass) throws(UVSegError) in
             try lanes[lane].begin(group: group)
-            for member in groups.members(of: group) {
-                try lanes[lane].add(try supportInput(member, lane, pass.workers), pass: pass)
-            }
+            try lanes[lane].add(
+                groups.members(of: group), input: { (member) throws(UVSegError) in try supportInput(member, lane, pass.workers) },
+                pass: pass)
         } commit: { lane, pass in
             lanes[lane].commit(workers: pass.workers)
         }
@@ -176,12 +179,15 @@ private final class MemberLane {
         sum = PartialSum(of: summed.values, count: summed.count)
         let (cross, features) = (terms.block.widths.crossFeatures, terms.block.widths.outputFeatures)
         output = try destination.map { (destination) throws(UVSegError) in
-            // A pooled destination activates a shared member term itself: no U_k' map to write.
-            let writesMap = switch (terms.kind, destination) {
-            case (.shared, .pooled), (.composed, .pooled): false
+            // A pooled destination activates a shared member term itself, and a kept one keeps a
+            // new map per member: no U_k' map to reuse.
+            let reusesMap = switch (terms.kind, destination) {
+            case (.shared, .pooled), (.composed, .pooled), (_, .kept): false
             default: true
             }
-            return SupportOutput(activated: writesMap ? try terms.map(channels: features) : nil, destination: destination)
+            return SupportOutput(
+                reused: reusesMap ? try terms.map(channels: features) : nil, destination: destination,
+                newMap: { () throws(UVSegError) in try terms.map(channels: features) })
         }
         switch terms.kind {
         case .sumOnly, .direct: (crossSupport, memberTerm) = (try terms.map(channels: cross), nil)
@@ -196,18 +202,34 @@ private final class MemberLane {
         for part in output?.part.collectorParts ?? [] { try part.begin(group: group) }
     }
 
-    /// Adds the member whose support input is `input`: V_k into the sum, U_k' to the destination.
-    func add(_ input: [ChannelSlab], pass: ForwardPass) throws(UVSegError) {
+    /// Adds `members`, whose support inputs `input` gives: each V_k into the sum, each U_k' to
+    /// the destination.
+    func add(
+        _ members: Range<Int>, input: (Int) throws(UVSegError) -> [ChannelSlab], pass: ForwardPass
+    ) throws(UVSegError) {
+        if case .composed(let bases, let composed) = terms.kind {
+            let inputs = try members.map { (member) throws(UVSegError) in try input(member) }
+            try add(composedMembers: inputs, bases: bases, composed: composed, pass: pass)
+            return
+        }
+        for member in members {
+            try add(try input(member), pass: pass)
+        }
+    }
+
+    /// Adds one member.
+    private func add(_ input: [ChannelSlab], pass: ForwardPass) throws(UVSegError) {
         let block = terms.block
         switch terms.kind {
         case .sumOnly:
             guard let crossSupport else { return }
             pass.convolve(block.crossSupport, input, bias: nil, into: crossSupport, epilogue: .summing(into: sum.values))
         case .direct(let crossTarget):
-            guard let crossSupport, let output, let activated = output.activated else { return }
+            guard let crossSupport, let output else { return }
             pass.convolve(
                 block.crossSupport, input, bias: nil, into: crossSupport,
                 epilogue: .summingWithBase(crossTarget.values, into: sum.values))
+            let activated = try output.mapToWrite()
             pass.convolve(block.support, [crossSupport.slab], bias: block.supportBias, into: activated, epilogue: output.epilogue)
             try output.sendWritten(activated, workers: pass.workers)
         case .shared(let bases):
@@ -216,8 +238,19 @@ private final class MemberLane {
             pass.convolve(block.support, [crossSupport.slab], bias: nil, into: memberTerm)
             try output.send(bases: bases, plus: memberTerm, workers: pass.workers)
         case .composed(let bases, let composed):
-            guard case .pooled(let parts) = output?.part else { return }
-            let (height, width) = (terms.height, terms.width)
+            try add(composedMembers: [input], bases: bases, composed: composed, pass: pass)
+        }
+    }
+
+    /// Adds a group's members through the composed convolution: every member's band is computed,
+    /// activated and pooled before the next band, so that the band's rows of the bases and of
+    /// the mean stay in cache across the group.
+    private func add(
+        composedMembers inputs: [[ChannelSlab]], bases: [FeatureMap], composed: ComposedConvolution, pass: ForwardPass
+    ) throws(UVSegError) {
+        guard case .pooled(let parts) = output?.part else { return }
+        let (height, width) = (terms.height, terms.width)
+        for input in inputs {
             var channel = 0
             for slab in input {
                 Accumulation.add(
@@ -225,17 +258,23 @@ private final class MemberLane {
                     workers: pass.workers)
                 channel += slab.channels
             }
-            let features = block.widths.outputFeatures
-            let pooledMaps = try parts.map { (part) throws(UVSegError) in try part.beginMember(features, height: height, width: width) }
-            let kernels = pass.workers.kernels.pointee
-            composed.forEachBand(of: input, height: height, width: width, workers: pass.workers) { rows, values, channelStride in
-                for (part, (base, pooled)) in zip(parts, zip(bases, pooledMaps)) {
-                    part.addRows(
-                        rows, channels: 0..<features, preActivation: base, plus: values, addendChannelStride: channelStride,
-                        into: pooled, kernels: kernels)
-                }
+        }
+        let features = terms.block.widths.outputFeatures
+        // pooledMaps[member][target]
+        let pooledMaps = try inputs.map { (_) throws(UVSegError) in
+            try parts.map { (part) throws(UVSegError) in try part.beginMember(features, height: height, width: width) }
+        }
+        let kernels = pass.workers.kernels.pointee
+        composed.forEachBand(of: inputs, height: height, width: width, workers: pass.workers) {
+            member, rows, values, channelStride in
+            for (part, (base, pooled)) in zip(parts, zip(bases, pooledMaps[member])) {
+                part.addRows(
+                    rows, channels: 0..<features, preActivation: base, plus: values, addendChannelStride: channelStride,
+                    into: pooled, kernels: kernels)
             }
-            for (part, pooled) in zip(parts, pooledMaps) {
+        }
+        for memberMaps in pooledMaps {
+            for (part, pooled) in zip(parts, memberMaps) {
                 part.endMember(pooled)
             }
         }
@@ -266,12 +305,14 @@ private struct SupportOutput {
         }
     }
 
-    /// Where U_k' is written, unless the destination takes the member term as it is.
-    let activated: FeatureMap?
+    /// Where U_k' is written for every member, where the destination adds or copies it.
+    private let reused: FeatureMap?
+    /// A new map for U_k', where the destination keeps each member's.
+    private let newMap: () throws(UVSegError) -> FeatureMap
     let part: Part
 
-    init(activated: FeatureMap?, destination: ForwardPass.SupportOutputDestination) {
-        self.activated = activated
+    init(reused: FeatureMap?, destination: ForwardPass.SupportOutputDestination, newMap: @escaping () throws(UVSegError) -> FeatureMap) {
+        (self.reused, self.newMap) = (reused, newMap)
         switch destination {
         case .kept(let collector): part = .kept(collector.makePart())
         case .mean(let collector): part = .mean(collector.makePart())
@@ -279,14 +320,20 @@ private struct SupportOutput {
         }
     }
 
-    /// The epilogue of the convolution that writes U_k' of the one target into `activated`:
+    /// The map to write a target's U_k' into, then to send with `sendWritten`.
+    func mapToWrite() throws(UVSegError) -> FeatureMap {
+        if let reused { return reused }
+        return try newMap()
+    }
+
+    /// The epilogue of the convolution that writes U_k' of the one target into `mapToWrite()`:
     /// pooled destinations activate it themselves.
     var epilogue: ConvolutionEpilogue {
         if case .pooled = part { return .store }
         return .leakyReLU
     }
 
-    /// Sends U_k' of the one target, written into `activated` with `epilogue`.
+    /// Sends U_k' of a target, written into `mapToWrite()` with `epilogue`.
     func sendWritten(_ activated: FeatureMap, workers: ConvolutionWorkers) throws(UVSegError) {
         switch part {
         case .kept(let kept): try kept.receive(activated, workers: workers)
@@ -303,8 +350,8 @@ private struct SupportOutput {
             }
             return
         }
-        guard let activated else { return }
         for base in bases {
+            let activated = try mapToWrite()
             LeakyReLU.apply(sumOf: base.values, memberTerm.values, into: activated.values, count: activated.count, workers: workers)
             try sendWritten(activated, workers: workers)
         }

@@ -21,7 +21,7 @@ final class MemberCollector {
         self.pooling = pooling
     }
 
-    /// A lane's part: it copies the maps it receives, which their sender reuses.
+    /// A lane's part: it keeps the maps it receives, which their sender must not reuse.
     final class Part: CollectorPart {
         private let collector: MemberCollector
         private var maps: [FeatureMap] = []
@@ -32,7 +32,7 @@ final class MemberCollector {
         }
 
         func receive(_ map: FeatureMap, workers: ConvolutionWorkers) throws(UVSegError) {
-            maps.append(try map.copy())
+            maps.append(map)
             if collector.pooling { pooledMaps.append(try MaxPool.pooled(map, workers: workers)) }
         }
 

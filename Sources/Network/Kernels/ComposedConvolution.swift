@@ -39,14 +39,16 @@ struct ComposedConvolution: Sendable {
             + (BorderCorrection.maximumTaps * inputChannels + outputChannels) * max(height, width)
     }
 
-    /// Computes conv(conv(concat(inputs), inner), outer), no bias, band by band (`rowsPerBand`
-    /// rows), the bands spread over `workers`' threads, for images of at least 2 x 2 pixels, and
-    /// hands each band to `body(rows, values, channelStride)` while it is still in cache: output
-    /// channel c of image row y, column x is values[c x channelStride + (y - rows.lowerBound) x
-    /// width + x]. `workers`' scratch holds `scratchCount` floats per thread.
+    /// Computes conv(conv(concat(inputs), inner), outer), no bias, for each of several images
+    /// (`members`, each its concatenated inputs) of at least 2 x 2 pixels: band by band
+    /// (`rowsPerBand` rows), the bands spread over `workers`' threads, every member's band in
+    /// member order before the next band, so that what `body` reads and writes for a band stays in
+    /// cache across the members. Hands each member's band to `body(member, rows, values,
+    /// channelStride)`: output channel c of image row y, column x is values[c x channelStride +
+    /// (y - rows.lowerBound) x width + x]. `workers`' scratch holds `scratchCount` floats per thread.
     func forEachBand(
-        of inputs: [ChannelSlab], height: Int, width: Int, workers: ConvolutionWorkers,
-        _ body: (Range<Int>, UnsafePointer<Float>, Int) -> Void
+        of members: [[ChannelSlab]], height: Int, width: Int, workers: ConvolutionWorkers,
+        _ body: (Int, Range<Int>, UnsafePointer<Float>, Int) -> Void
     ) {
         let rowsPerBand = min(height, Self.rowsPerBand(width: width))
         let bandCount = (height + rowsPerBand - 1) / rowsPerBand
@@ -57,15 +59,17 @@ struct ComposedConvolution: Sendable {
                 let rows = (band * rowsPerBand)..<min((band + 1) * rowsPerBand, height)
                 let columns = rows.count * width
                 let values = scratch.values + kernel.reductionLength * columns
-                kernel.convolveBand(
-                    weights, to: inputs, height: height, width: width, rows: rows, into: values, channelStride: columns,
-                    accumulating: false, matrix: scratch.values, kernels: kernels)
-                for correction in corrections {
-                    correction.apply(
-                        to: inputs, height: height, width: width, rows: rows, into: values, channelStride: columns,
-                        scratch: values + outputChannels * columns)
+                for (member, inputs) in members.enumerated() {
+                    kernel.convolveBand(
+                        weights, to: inputs, height: height, width: width, rows: rows, into: values,
+                        channelStride: columns, accumulating: false, matrix: scratch.values, kernels: kernels)
+                    for correction in corrections {
+                        correction.apply(
+                            to: inputs, height: height, width: width, rows: rows, into: values, channelStride: columns,
+                            scratch: values + outputChannels * columns)
+                    }
+                    body(member, rows, values, columns)
                 }
-                body(rows, values, columns)
             }
         }
     }

@@ -23,12 +23,3 @@ struct FeatureMap {
     /// All channels, as one input of a convolution.
     var slab: ChannelSlab { ChannelSlab(values: values, channels: channels) }
 }
-
-extension FeatureMap {
-    /// A new map holding the same values.
-    func copy() throws(UVSegError) -> FeatureMap {
-        let copy = try FeatureMap(channels: channels, height: height, width: width)
-        copy.values.update(from: values, count: count)
-        return copy
-    }
-}
