@@ -72,17 +72,21 @@ static void KERNEL(split_row)(const float *row, int width, float *split, int pha
     if (upcoming) {
         for (int column = 0; column < width; column += 16) __builtin_prefetch(upcoming + column);
     }
-    memset(split, 0, sizeof(float) * 4 * (size_t)phase_length);
-    if (!row) return;
-    /* Columns 0 to 2 are phases 1 to 3 of k = 0. */
-    for (int column = 0; column < width && column < 3; column++) {
-        split[(column + 1) * phase_length] = row[column];
+    if (!row) {
+        memset(split, 0, sizeof(float) * 4 * (size_t)phase_length);
+        return;
+    }
+    /* Column -1, and columns 0 to 2 as phases 1 to 3 of k = 0. */
+    split[0] = 0;
+    for (int column = 0; column < 3; column++) {
+        split[(column + 1) * phase_length] = column < width ? row[column] : 0;
     }
     /* Phase q of k is column 4k + q - 1: from k = 1 on, four k at a time are a 4 x 4 transpose of
      * columns 4k - 1 ... 4k + 14, the last four read from a zero-padded copy of the row's end.
      * They write k ... k + 3, and k + 3, a multiple of four no larger than the tile count
      * rounded up to four, is below phase_length. */
-    for (int k = 1; 4 * k - 1 < width; k += 4) {
+    int k = 1;
+    for (; 4 * k - 1 < width; k += 4) {
         const float *columns = row + 4 * k - 1;
         float padded[16] = {0};
         if (4 * k + 15 > width) {
@@ -97,6 +101,10 @@ static void KERNEL(split_row)(const float *row, int width, float *split, int pha
         KERNEL(store4)(split + phase_length + k, __builtin_shufflevector(a, b, 2, 3, 6, 7));
         KERNEL(store4)(split + 2 * phase_length + k, __builtin_shufflevector(c, d, 0, 1, 4, 5));
         KERNEL(store4)(split + 3 * phase_length + k, __builtin_shufflevector(c, d, 2, 3, 6, 7));
+    }
+    /* Zeros after the last k written, up to the end of each phase. */
+    for (int q = 0; q < 4; q++) {
+        for (int rest = k; rest < phase_length; rest++) split[q * phase_length + rest] = 0;
     }
 }
 
@@ -151,6 +159,10 @@ static inline __attribute__((always_inline)) uvseg_v8 KERNEL(finish8)(
     case UVSEG_EPILOGUE_SUMMING_BASE:
         KERNEL(store8)(sum, KERNEL(load8)(sum) + y);
         return KERNEL(load8)(base) + y;
+    case UVSEG_EPILOGUE_ACTIVATED_SUM:
+        y = KERNEL(leaky8)(y);
+        KERNEL(store8)(sum, KERNEL(load8)(sum) + y);
+        return y;
     default:
         return y;
     }
@@ -167,6 +179,10 @@ static inline __attribute__((always_inline)) float KERNEL(finish1)(
     case UVSEG_EPILOGUE_SUMMING_BASE:
         *sum += y;
         return *base + y;
+    case UVSEG_EPILOGUE_ACTIVATED_SUM:
+        y = y < 0.0f ? y * 0.01f : y;
+        *sum += y;
+        return y;
     default:
         return y;
     }
@@ -206,14 +222,16 @@ static inline __attribute__((always_inline)) void KERNEL(output_tiles)(
             if (4 * (t + 8) <= width) {
                 for (int q = 0; q < 4; q++) {
                     ptrdiff_t at = start + 8 * q;
-                    KERNEL(store8)(output + at, KERNEL(finish8)(pixels[q] + bias8, epilogue, base + at, sum + at));
+                    uvseg_v8 value = KERNEL(finish8)(pixels[q] + bias8, epilogue, base + at, sum + at);
+                    if (epilogue != UVSEG_EPILOGUE_ACTIVATED_SUM) KERNEL(store8)(output + at, value);
                 }
             } else {
                 float values[32];
                 for (int q = 0; q < 4; q++) KERNEL(store8)(values + 8 * q, pixels[q] + bias8);
                 for (int pixel = 0; pixel < 32 && 4 * t + pixel < width; pixel++) {
                     ptrdiff_t at = start + pixel;
-                    output[at] = KERNEL(finish1)(values[pixel], epilogue, base + at, sum + at);
+                    float value = KERNEL(finish1)(values[pixel], epilogue, base + at, sum + at);
+                    if (epilogue != UVSEG_EPILOGUE_ACTIVATED_SUM) output[at] = value;
                 }
             }
         }
@@ -232,6 +250,9 @@ static void KERNEL(output_tile_row)(
         break;
     case UVSEG_EPILOGUE_SUMMING_BASE:
         KERNEL(output_tiles)(m, stride, tiles, width, rows_inside, bias, output, UVSEG_EPILOGUE_SUMMING_BASE, base, sum);
+        break;
+    case UVSEG_EPILOGUE_ACTIVATED_SUM:
+        KERNEL(output_tiles)(m, stride, tiles, width, rows_inside, bias, output, UVSEG_EPILOGUE_ACTIVATED_SUM, base, sum);
         break;
     default:
         KERNEL(output_tiles)(m, stride, tiles, width, rows_inside, bias, output, UVSEG_EPILOGUE_STORE, base, sum);

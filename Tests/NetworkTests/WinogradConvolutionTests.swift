@@ -92,7 +92,7 @@ struct WinogradConvolutionTests {
         #expect(try problem.winograd(threads: 3) == one)
     }
 
-    @Test("epilogues: LeakyReLU, summing, summing onto a base, each as the separate step would",
+    @Test("epilogues: LeakyReLU, summing, summing onto a base, summing activated, each as the separate step would",
           arguments: [(11, 21), (8, 64)], [false, true])
     func epilogues(size: (Int, Int), wide: Bool) throws {
         let problem = try Problem(inputChannels: (9, 0), outputChannels: 3, height: size.0, width: size.1, seed: 23)
@@ -117,6 +117,14 @@ struct WinogradConvolutionTests {
         }
         #expect(onBase == zip(base, plain).map { $0 + $1 })
         #expect(sum == zip(initial, plain).map { $0 + $1 })
+
+        // Only the sum is written: the output map keeps its zeros.
+        sum = initial
+        let activatedSum = try sum.withUnsafeMutableBufferPointer { sum in
+            try problem.winograd(epilogue: .activatedSumming(into: sum.baseAddress!), threads: 2, wide: wide)
+        }
+        #expect(activatedSum.allSatisfy { $0 == 0 })
+        #expect(sum == zip(initial, plain).map { $0 + LeakyReLU.activate($1) })
     }
 
     @Test("pooled outputs: activated, 2 x 2 max-pooled and summed as LeakyReLU, MaxPool and a sum would",

@@ -21,6 +21,7 @@ typedef enum {
     UVSEG_EPILOGUE_LEAKY_RELU = 1,    /* out = y < 0 ? 0.01 y : y */
     UVSEG_EPILOGUE_SUMMING = 2,       /* out = y, sum += y */
     UVSEG_EPILOGUE_SUMMING_BASE = 3,  /* out = base + y, sum += y */
+    UVSEG_EPILOGUE_ACTIVATED_SUM = 4, /* sum += LeakyReLU(y); out is not written */
 } uvseg_epilogue_kind;
 
 /* Rows of a panel of the matrix product's packed left operand. */

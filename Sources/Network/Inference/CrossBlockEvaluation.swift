@@ -231,7 +231,7 @@ private final class MemberLane {
                 epilogue: .summingWithBase(crossTarget.values, into: sum.values))
             let activated = try output.mapToWrite()
             pass.convolve(block.support, [crossSupport.slab], bias: block.supportBias, into: activated, epilogue: output.epilogue)
-            try output.sendWritten(activated, workers: pass.workers)
+            try output.sendConvolved(activated, workers: pass.workers)
         case .shared(let bases):
             guard let crossSupport, let output, let memberTerm else { return }
             pass.convolve(block.crossSupport, input, bias: nil, into: crossSupport, epilogue: .summing(into: sum.values))
@@ -320,40 +320,46 @@ private struct SupportOutput {
         }
     }
 
-    /// The map to write a target's U_k' into, then to send with `sendWritten`.
+    /// The map a target's U_k' is written into.
     func mapToWrite() throws(UVSegError) -> FeatureMap {
         if let reused { return reused }
         return try newMap()
     }
 
     /// The epilogue of the convolution that writes U_k' of the one target into `mapToWrite()`:
-    /// pooled destinations activate it themselves.
+    /// pooled destinations activate it themselves, and a mean's part sums it as it is written.
     var epilogue: ConvolutionEpilogue {
-        if case .pooled = part { return .store }
-        return .leakyReLU
+        switch part {
+        case .kept: .leakyReLU
+        case .mean(let mean): .activatedSumming(into: mean.values)
+        case .pooled: .store
+        }
     }
 
-    /// Sends U_k' of a target, written into `mapToWrite()` with `epilogue`.
-    func sendWritten(_ activated: FeatureMap, workers: ConvolutionWorkers) throws(UVSegError) {
+    /// Sends U_k' of the one target, just written into `map` by a convolution with `epilogue`.
+    func sendConvolved(_ map: FeatureMap, workers: ConvolutionWorkers) throws(UVSegError) {
         switch part {
-        case .kept(let kept): try kept.receive(activated, workers: workers)
-        case .mean(let mean): mean.receive(activated, workers: workers)
-        case .pooled(let parts): try parts[0].receive(preActivation: activated, plus: nil, workers: workers)
+        case .kept(let kept): try kept.receive(map, workers: workers)
+        case .mean(let mean): mean.countMember()
+        case .pooled(let parts): try parts[0].receive(preActivation: map, plus: nil, workers: workers)
         }
     }
 
     /// Sends U_k' = LeakyReLU(base + memberTerm) for each target's base, in target order.
     func send(bases: [FeatureMap], plus memberTerm: FeatureMap, workers: ConvolutionWorkers) throws(UVSegError) {
-        if case .pooled(let parts) = part {
-            for (base, target) in zip(bases, parts) {
-                try target.receive(preActivation: base, plus: memberTerm, workers: workers)
+        for (target, base) in bases.enumerated() {
+            switch part {
+            case .kept(let kept): try kept.receive(try activated(base, plus: memberTerm, workers: workers), workers: workers)
+            case .mean(let mean): mean.receive(try activated(base, plus: memberTerm, workers: workers), workers: workers)
+            case .pooled(let parts): try parts[target].receive(preActivation: base, plus: memberTerm, workers: workers)
             }
-            return
         }
-        for base in bases {
-            let activated = try mapToWrite()
-            LeakyReLU.apply(sumOf: base.values, memberTerm.values, into: activated.values, count: activated.count, workers: workers)
-            try sendWritten(activated, workers: workers)
-        }
+    }
+
+    /// LeakyReLU(base + memberTerm), written into `mapToWrite()`.
+    private func activated(_ base: FeatureMap, plus memberTerm: FeatureMap, workers: ConvolutionWorkers) throws(UVSegError) -> FeatureMap {
+        let map = try mapToWrite()
+        LeakyReLU.apply(sumOf: base.values, memberTerm.values, into: map.values, count: map.count, workers: workers)
+        return map
     }
 }

@@ -14,6 +14,9 @@ enum ConvolutionEpilogue {
     case summing(into: UnsafeMutablePointer<Float>)
     /// output = base + y and sum += y: a member's Z_k = P + V_k while summing the members' V_k.
     case summingWithBase(UnsafePointer<Float>, into: UnsafeMutablePointer<Float>)
+    /// sum += LeakyReLU(y), output left as it is (the Winograd kernels) or LeakyReLU(y): a member's
+    /// U_k' where only the members' sum is kept.
+    case activatedSumming(into: UnsafeMutablePointer<Float>)
 
     /// Finishes one value bound for output offset `offset`; returns what to store.
     @inline(__always)
@@ -29,6 +32,10 @@ enum ConvolutionEpilogue {
         case .summingWithBase(let base, let sum):
             sum[offset] += y
             return base[offset] + y
+        case .activatedSumming(let sum):
+            let activated = LeakyReLU.activate(y)
+            sum[offset] += activated
+            return activated
         }
     }
 
@@ -47,6 +54,7 @@ enum ConvolutionEpilogue {
         case .leakyReLU: (UVSEG_EPILOGUE_LEAKY_RELU, nil, nil)
         case .summing(let sum): (UVSEG_EPILOGUE_SUMMING, nil, sum)
         case .summingWithBase(let base, let sum): (UVSEG_EPILOGUE_SUMMING_BASE, base, sum)
+        case .activatedSumming(let sum): (UVSEG_EPILOGUE_ACTIVATED_SUM, nil, sum)
         }
     }
 }
