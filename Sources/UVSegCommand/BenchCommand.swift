@@ -39,7 +39,11 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Height and width of the slices.")
     var size = 128
 
-    @Flag(help: "Also measure the machine's sgemm peak (2048^3, single-threaded sgemm per thread).")
+    @Flag(help: """
+        Also measure the machine's sgemm peak (2048^3, single-threaded sgemm per thread): once at the \
+        start, and before and after each configuration, whose GFLOP/s is then also given as a \
+        fraction of the mean of those two peaks (a shared machine's speed drifts).
+        """)
     var gemmPeak = false
 
     @Option(help: .hidden)
@@ -58,8 +62,6 @@ struct BenchCommand: ParsableCommand {
             let gflops = try GEMMPeak.measure(threads: threads, repeats: repeats)
             print("sgemm_peak_gflops=\(Self.format(gflops, 1)) (2048^3, \(threads) threads)")
         }
-        // The children write to the same output: what this process printed goes first.
-        fflush(nil)
         for supportCount in try SegmentationArguments.numbers(supports, "--supports") {
             for queryCount in try SegmentationArguments.numbers(queries, "--queries") {
                 try runChild(supportCount: supportCount, queryCount: queryCount)
@@ -67,21 +69,34 @@ struct BenchCommand: ParsableCommand {
         }
     }
 
-    /// Runs one configuration in a child process, which prints its own result line.
+    /// Runs one configuration in a child process and prints its result line, with the sgemm peak
+    /// measured around it (in this process, so that the child's peak memory is its own) if asked.
     private func runChild(supportCount: Int, queryCount: Int) throws {
         var arguments = [
             "bench", "--single", "\(supportCount),\(queryCount)", "--repeats", "\(repeats)",
             "--threads", "\(threads)", "--size", "\(size)",
         ]
         if let weights { arguments += ["--weights", weights] }
+        let peakBefore = gemmPeak ? try GEMMPeak.measure(threads: threads, repeats: repeats) : nil
         let child = Process()
         child.executableURL = URL(fileURLWithPath: "/proc/self/exe")
         child.arguments = arguments
+        let output = Pipe()
+        child.standardOutput = output
         try child.run()
+        let line = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
         child.waitUntilExit()
         guard child.terminationStatus == 0 else {
             throw UVSegError.io("the benchmark of S = \(supportCount), \(queryCount) queries failed (status \(child.terminationStatus))")
         }
+        guard let peakBefore else {
+            print(line)
+            return
+        }
+        let peak = (peakBefore + (try GEMMPeak.measure(threads: threads, repeats: repeats))) / 2
+        let gflops = line.split(separator: " ").first { $0.hasPrefix("gflops=") }.flatMap { Double($0.dropFirst(7)) } ?? 0
+        print(line + " sgemm_peak_gflops=\(Self.format(peak, 1)) peak_fraction=\(Self.format(gflops / peak, 3))")
     }
 
     /// Times one configuration in this process and prints its result line.
