@@ -240,7 +240,15 @@ static inline __attribute__((always_inline)) void KERNEL(output_tiles)(
 
 static void KERNEL(output_tile_row)(
     const float *m, ptrdiff_t stride, int tiles, int width, int rows_inside, float bias,
-    float *output, uvseg_epilogue_kind epilogue, const float *base, float *sum) {
+    float *output, uvseg_epilogue_kind epilogue, const float *base, float *sum, ptrdiff_t upcoming) {
+    if (upcoming) {
+        const int writes = epilogue != UVSEG_EPILOGUE_ACTIVATED_SUM;
+        for (ptrdiff_t at = upcoming; at < upcoming + (ptrdiff_t)rows_inside * width; at += 16) {
+            if (writes) __builtin_prefetch(output + at, 1);
+            if (base) __builtin_prefetch(base + at);
+            if (sum) __builtin_prefetch(sum + at, 1);
+        }
+    }
     switch (epilogue) {
     case UVSEG_EPILOGUE_LEAKY_RELU:
         KERNEL(output_tiles)(m, stride, tiles, width, rows_inside, bias, output, UVSEG_EPILOGUE_LEAKY_RELU, base, sum);

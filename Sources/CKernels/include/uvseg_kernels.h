@@ -45,10 +45,11 @@ typedef struct {
     /* A^T M A + bias for one output channel of one tile row: products[position * stride + tile]
      * for the 36 positions of `tiles` tiles, written with the epilogue to rows_inside (1 to 4)
      * output rows of `width` pixels from `output` (row i at output + i * width); `base` and
-     * `sum` (used by the summing epilogues) are addressed like `output`. */
+     * `sum` (used by the summing epilogues) are addressed like `output`. Asks the cache for the
+     * same rows `upcoming` floats further on in each map it uses (0: none), the rows written next. */
     void (*output_tile_row)(
         const float *products, ptrdiff_t stride, int tiles, int width, int rows_inside, float bias,
-        float *output, uvseg_epilogue_kind epilogue, const float *base, float *sum);
+        float *output, uvseg_epilogue_kind epilogue, const float *base, float *sum, ptrdiff_t upcoming);
 
     /* For one channel plane of even height and width: v = LeakyReLU(a + b) at every pixel (b NULL:
      * v = LeakyReLU(a)), sum += v, and pooled (height/2 x width/2) = the 2 x 2 maxima of v. */

@@ -103,12 +103,14 @@ extension WinogradKernel {
         let tiles = tileRows.count * across
         let (kind, base, sum) = epilogue.kernelArguments
         for channel in 0..<outputChannels {
+            // The same rows of the next channel, written next.
+            let upcoming = channel + 1 < outputChannels ? height * width : 0
             for (bandRow, tileRow) in tileRows.enumerated() {
                 let offset = (channel * height + 4 * tileRow) * width
                 kernels.output_tile_row(
                     products + channel * tiles + bandRow * across, stride, Int32(across), Int32(width),
                     Int32(min(4, height - 4 * tileRow)), bias?[channel] ?? 0, output + offset, kind,
-                    base.map { $0 + offset }, sum.map { $0 + offset })
+                    base.map { $0 + offset }, sum.map { $0 + offset }, upcoming)
             }
         }
     }
