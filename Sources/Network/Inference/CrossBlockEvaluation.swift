@@ -37,12 +37,12 @@ extension ForwardPass {
     ) throws(UVSegError) -> [FeatureMap] {
         let crossFeatures = block.widths.crossFeatures
         let crossTargets = try targets.map { (target) throws(UVSegError) in
-            let crossTarget = try FeatureMap(channels: crossFeatures, height: height, width: width)
+            let crossTarget = try FeatureMap(channels: crossFeatures, height: height, width: width, pool: workers.pool)
             convolve(block.crossTarget, target, bias: block.crossBias, into: crossTarget)
             return crossTarget
         }
         let terms = try MemberTerms(block, crossTargets: crossTargets, height: height, width: width, destination: supportOutput, pass: self)
-        let crossSupportSum = try FeatureMap(channels: crossFeatures, height: height, width: width)
+        let crossSupportSum = try FeatureMap(channels: crossFeatures, height: height, width: width, pool: workers.pool)
         let summed = try terms.summedMap(crossSupportSum: crossSupportSum)
         let groups = MemberGroups(memberCount: supportCount)
         let lanes = try (0..<memberLaneCount(supportCount: supportCount)).map { (_) throws(UVSegError) in
@@ -62,7 +62,7 @@ extension ForwardPass {
         return try crossTargets.map { (crossTarget) throws(UVSegError) in
             Accumulation.add(
                 crossSupportSum.values, scaledBy: inverseCount, into: crossTarget.values, count: crossTarget.count, workers: workers)
-            let target = try FeatureMap(channels: block.widths.outputFeatures, height: height, width: width)
+            let target = try FeatureMap(channels: block.widths.outputFeatures, height: height, width: width, pool: workers.pool)
             convolve(block.target, [crossTarget.slab], bias: block.targetBias, into: target, epilogue: .leakyReLU)
             return target
         }
@@ -117,12 +117,14 @@ private struct MemberTerms {
     let kind: Kind
     let height: Int
     let width: Int
+    /// Where the maps of the member loop take their memory from.
+    let pool: BufferPool?
 
     init(
         _ block: CrossBlockWeights, crossTargets: [FeatureMap], height: Int, width: Int,
         destination: ForwardPass.SupportOutputDestination?, pass: ForwardPass
     ) throws(UVSegError) {
-        (self.block, self.height, self.width) = (block, height, width)
+        (self.block, self.height, self.width, pool) = (block, height, width, pass.workers.pool)
         guard destination != nil else {
             kind = .sumOnly
             return
@@ -134,7 +136,7 @@ private struct MemberTerms {
             return
         }
         let bases = try crossTargets.map { (crossTarget) throws(UVSegError) in
-            let base = try FeatureMap(channels: block.widths.outputFeatures, height: height, width: width)
+            let base = try FeatureMap(channels: block.widths.outputFeatures, height: height, width: width, pool: pass.workers.pool)
             pass.convolve(block.support, [crossTarget.slab], bias: block.supportBias, into: base)
             return base
         }
@@ -146,7 +148,7 @@ private struct MemberTerms {
     }
 
     func map(channels: Int) throws(UVSegError) -> FeatureMap {
-        try FeatureMap(channels: channels, height: height, width: width)
+        try FeatureMap(channels: channels, height: height, width: width, pool: pool)
     }
 
     /// The map the members sum into: `crossSupportSum` itself, or, with the composed kernel, the
@@ -176,7 +178,7 @@ private final class MemberLane {
 
     init(_ terms: MemberTerms, summingInto summed: FeatureMap, destination: ForwardPass.SupportOutputDestination?) throws(UVSegError) {
         self.terms = terms
-        sum = PartialSum(of: summed.values, count: summed.count)
+        sum = PartialSum(of: summed.values, count: summed.count, pool: terms.pool)
         let (cross, features) = (terms.block.widths.crossFeatures, terms.block.widths.outputFeatures)
         output = try destination.map { (destination) throws(UVSegError) in
             // A pooled destination activates a shared member term itself, and a kept one keeps a

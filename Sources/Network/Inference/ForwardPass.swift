@@ -19,11 +19,13 @@ struct ForwardPass {
     let shape: PredictionShape
     let workers: ConvolutionWorkers
 
-    init(weights: NetworkWeights, workingMemory: WorkingMemory) throws(UVSegError) {
+    /// A pass whose buffers come from `pool`.
+    init(weights: NetworkWeights, workingMemory: WorkingMemory, pool: BufferPool) throws(UVSegError) {
         self.weights = weights
         architecture = workingMemory.architecture
         shape = workingMemory.shape
-        workers = try ConvolutionWorkers(threadCount: workingMemory.threadCount, scratchCount: workingMemory.scratchCount)
+        workers = try ConvolutionWorkers(
+            threadCount: workingMemory.threadCount, scratchCount: workingMemory.scratchCount, pool: pool)
     }
 
     /// The same pass on other workers: one lane of a member loop.
@@ -171,7 +173,7 @@ struct ForwardPass {
             let upsampledTarget = try upsampled(streams.target)
             // One upsampled member per lane, reused for the lane's members.
             let upsampledMembers = try (0..<memberLaneCount(supportCount: members.count)).map { (_) throws(UVSegError) in
-                try FeatureMap(channels: upsampledTarget.channels, height: upsampledTarget.height, width: upsampledTarget.width)
+                try FeatureMap(channels: upsampledTarget.channels, height: upsampledTarget.height, width: upsampledTarget.width, pool: workers.pool)
             }
             let upsampling = BilinearUpsampling(inputHeight: streams.target.height, inputWidth: streams.target.width)
             return try evaluate(
@@ -187,7 +189,7 @@ struct ForwardPass {
     }
 
     private func upsampled(_ map: FeatureMap) throws(UVSegError) -> FeatureMap {
-        let output = try FeatureMap(channels: map.channels, height: 2 * map.height, width: 2 * map.width)
+        let output = try FeatureMap(channels: map.channels, height: 2 * map.height, width: 2 * map.width, pool: workers.pool)
         BilinearUpsampling(inputHeight: map.height, inputWidth: map.width).apply(map, into: output, workers: workers)
         return output
     }

@@ -10,12 +10,13 @@ final class PartialSum {
     private let total: UnsafeMutablePointer<Float>
     private let count: Int
     private var partial: FloatBuffer?
+    private let pool: BufferPool?
     /// Where the current group's members are summed.
     private(set) var values: UnsafeMutablePointer<Float>
 
-    /// A part of the sum of the `count` values at `total`.
-    init(of total: UnsafeMutablePointer<Float>, count: Int) {
-        (self.total, self.count, values) = (total, count, total)
+    /// A part of the sum of the `count` values at `total`, its partial's memory from `pool`.
+    init(of total: UnsafeMutablePointer<Float>, count: Int, pool: BufferPool?) {
+        (self.total, self.count, self.pool, values) = (total, count, pool, total)
     }
 
     /// Starts group `group`: its members are summed from zero.
@@ -27,7 +28,7 @@ final class PartialSum {
         if let partial {
             values = partial.values
         } else {
-            let partial = try FloatBuffer(count: count)
+            let partial = try FloatBuffer(count: count, pool: pool)
             self.partial = partial
             values = partial.values
         }

@@ -35,14 +35,28 @@ extension UniverSegNetwork {
         let logitValues = try Self.checkedBase(UnsafeBufferPointer(logits), "logits", count: shape.queryValueCount, shape: shape)
 
         let batchSize = try queriesPerBatch(for: shape, threads: threads)
+        try pool.whileRunningCall { () throws(UVSegError) in
+            try predictBatches(
+                queries: queryValues, supportImages: imageValues, supportLabels: labelValues, shape: shape,
+                batchSize: batchSize, into: UnsafeMutablePointer(mutating: logitValues), threads: threads)
+        }
+    }
+
+    /// `predict` on checked buffers, `batchSize` queries at a time. Every buffer of the pass is
+    /// given back to the pool when it returns.
+    private func predictBatches(
+        queries: UnsafePointer<Float>, supportImages: UnsafePointer<Float>, supportLabels: UnsafePointer<Float>,
+        shape: PredictionShape, batchSize: Int, into logits: UnsafeMutablePointer<Float>, threads: Int
+    ) throws(UVSegError) {
         let pass = try ForwardPass(
-            weights: weights, workingMemory: WorkingMemory(architecture: architecture, shape: shape, threadCount: threads))
-        for batchStart in stride(from: 0, to: queryCount, by: batchSize) {
-            let batch = batchStart..<min(batchStart + batchSize, queryCount)
+            weights: weights, workingMemory: WorkingMemory(architecture: architecture, shape: shape, threadCount: threads),
+            pool: pool)
+        for batchStart in stride(from: 0, to: shape.queryCount, by: batchSize) {
+            let batch = batchStart..<min(batchStart + batchSize, shape.queryCount)
             try pass.predict(
-                queries: batch.map { queryValues + $0 * shape.planeSize },
-                supportImages: imageValues, supportLabels: labelValues,
-                logits: batch.map { UnsafeMutablePointer(mutating: logitValues) + $0 * shape.planeSize })
+                queries: batch.map { queries + $0 * shape.planeSize },
+                supportImages: supportImages, supportLabels: supportLabels,
+                logits: batch.map { logits + $0 * shape.planeSize })
         }
     }
 

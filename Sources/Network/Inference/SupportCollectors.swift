@@ -68,11 +68,11 @@ final class MemberCollector {
 /// Sums the members' support outputs of a block where a later block needs only their mean.
 final class MeanCollector {
     private let sum: FeatureMap
-    private let workers: ConvolutionWorkers
+    fileprivate let workers: ConvolutionWorkers
     private var count = 0
 
     init(channels: Int, height: Int, width: Int, workers: ConvolutionWorkers) throws(UVSegError) {
-        sum = try FeatureMap(channels: channels, height: height, width: width)
+        sum = try FeatureMap(channels: channels, height: height, width: width, pool: workers.pool)
         self.workers = workers
     }
 
@@ -84,7 +84,7 @@ final class MeanCollector {
 
         fileprivate init(_ collector: MeanCollector) {
             self.collector = collector
-            partial = PartialSum(of: collector.sum.values, count: collector.sum.count)
+            partial = PartialSum(of: collector.sum.values, count: collector.sum.count, pool: collector.workers.pool)
         }
 
         func begin(group: Int) throws(UVSegError) {
@@ -135,10 +135,12 @@ final class PooledOutputCollector {
     final class Part: CollectorPart {
         private let members: MemberCollector.Part
         private let mean: MeanCollector.Part
+        private let pool: BufferPool?
 
         fileprivate init(_ collector: PooledOutputCollector) {
             members = collector.members.makePart()
             mean = collector.mean.makePart()
+            pool = collector.mean.workers.pool
         }
 
         func begin(group: Int) throws(UVSegError) {
@@ -160,7 +162,7 @@ final class PooledOutputCollector {
 
         /// The pooled map of a member received row band by row band (`addRows`), then `endMember`.
         func beginMember(_ channels: Int, height: Int, width: Int) throws(UVSegError) -> FeatureMap {
-            try FeatureMap(channels: channels, height: height / 2, width: width / 2)
+            try FeatureMap(channels: channels, height: height / 2, width: width / 2, pool: pool)
         }
 
         /// Receives image rows `rows` (whole pairs) of channels `channels` of U_k' =

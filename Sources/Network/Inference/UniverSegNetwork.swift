@@ -5,7 +5,8 @@ import Diagnostics
 /// Given query images and a support set of (image, label) pairs of the same size, it predicts one
 /// logit map per query (probability = sigmoid(logit)). Immutable once made: one network may be used
 /// by many threads at once, and each call uses its own working memory, estimated and checked
-/// against `workingMemoryLimit` before anything is allocated.
+/// against `workingMemoryLimit` before anything is allocated. The network keeps the memory its
+/// calls give back for its next calls (about the working memory of the last calls), until it goes.
 public final class UniverSegNetwork: Sendable {
     /// The default working-memory limit of one call: 4 GiB.
     public static let defaultWorkingMemoryLimit = 4 << 30
@@ -22,6 +23,8 @@ public final class UniverSegNetwork: Sendable {
     /// The most working memory, in bytes, one prediction call may use.
     public let workingMemoryLimit: Int
     let weights: NetworkWeights
+    /// The memory calls give back, for the next calls.
+    let pool = BufferPool()
 
     /// A network from a checkpoint's tensors.
     ///

@@ -30,29 +30,33 @@ final class ConvolutionWorkers {
     let threadCount: Int
     /// The inner loops of the Winograd convolutions, for this CPU unless a test asks otherwise.
     let kernels: UnsafePointer<uvseg_kernels>
+    /// Where the call's maps take their memory from (nil: the system).
+    let pool: BufferPool?
     private let scratch: [FloatBuffer]
     /// One single-threaded set of workers per thread, over that thread's scratch (`forEachLane`).
     private let lanes: [ConvolutionWorkers]
 
-    /// `threadCount` threads, each with `scratchCount` floats of scratch; `wideKernels` false runs
-    /// the baseline kernels even on a CPU with wider vectors.
-    init(threadCount: Int, scratchCount: Int, wideKernels: Bool = true) throws(UVSegError) {
+    /// `threadCount` threads, each with `scratchCount` floats of scratch, memory from `pool` (nil:
+    /// the system); `wideKernels` false runs the baseline kernels even on a CPU with wider vectors.
+    init(threadCount: Int, scratchCount: Int, pool: BufferPool? = nil, wideKernels: Bool = true) throws(UVSegError) {
         _ = Self.singleThreadedBLAS
         self.threadCount = threadCount
         kernels = uvseg_kernels_select(wideKernels ? 1 : 0)
+        self.pool = pool
         var scratch: [FloatBuffer] = []
         for _ in 0..<threadCount {
-            scratch.append(try FloatBuffer(count: scratchCount))
+            scratch.append(try FloatBuffer(count: scratchCount, pool: pool))
         }
         self.scratch = scratch
         let kernels = self.kernels
-        lanes = threadCount > 1 ? scratch.map { ConvolutionWorkers(lane: $0, kernels: kernels) } : []
+        lanes = threadCount > 1 ? scratch.map { ConvolutionWorkers(lane: $0, kernels: kernels, pool: pool) } : []
     }
 
     /// One thread's lane: its scratch, and no threads of its own.
-    private init(lane scratch: FloatBuffer, kernels: UnsafePointer<uvseg_kernels>) {
+    private init(lane scratch: FloatBuffer, kernels: UnsafePointer<uvseg_kernels>, pool: BufferPool?) {
         threadCount = 1
         self.kernels = kernels
+        self.pool = pool
         self.scratch = [scratch]
         lanes = []
     }

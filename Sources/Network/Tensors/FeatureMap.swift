@@ -9,11 +9,12 @@ struct FeatureMap {
     let width: Int
     private let storage: FloatBuffer
 
-    init(channels: Int, height: Int, width: Int) throws(UVSegError) {
+    /// A map whose memory comes from `pool` (nil: from the system).
+    init(channels: Int, height: Int, width: Int, pool: BufferPool? = nil) throws(UVSegError) {
         self.channels = channels
         self.height = height
         self.width = width
-        storage = try FloatBuffer(count: channels * height * width)
+        storage = try FloatBuffer(count: channels * height * width, pool: pool)
     }
 
     var values: UnsafeMutablePointer<Float> { storage.values }

@@ -8,21 +8,31 @@ import Diagnostics
 /// Zero-filled float32 memory owned for the duration of one prediction.
 ///
 /// Allocation failure is an error, not a crash; sizes were bounded by the working-memory estimate
-/// before any buffer is made.
+/// before any buffer is made. Memory from a pool goes back to it when the buffer goes.
 final class FloatBuffer {
     let count: Int
     let values: UnsafeMutablePointer<Float>
+    private let pool: BufferPool?
 
-    init(count: Int) throws(UVSegError) {
-        // calloc checks count x 4 for overflow itself; one element at least keeps the pointer valid.
-        guard count >= 0, let memory = calloc(max(count, 1), MemoryLayout<Float>.stride) else {
-            throw .outOfMemory("could not allocate \(count) floats of working memory")
+    init(count: Int, pool: BufferPool? = nil) throws(UVSegError) {
+        if let pool {
+            values = try pool.take(count)
+        } else {
+            // calloc checks count x 4 for overflow itself; one element at least keeps the pointer valid.
+            guard count >= 0, let memory = calloc(max(count, 1), MemoryLayout<Float>.stride) else {
+                throw .outOfMemory("could not allocate \(count) floats of working memory")
+            }
+            values = memory.bindMemory(to: Float.self, capacity: max(count, 1))
         }
         self.count = count
-        values = memory.bindMemory(to: Float.self, capacity: max(count, 1))
+        self.pool = pool
     }
 
     deinit {
-        free(values)
+        if let pool {
+            pool.give(values, count: count)
+        } else {
+            free(values)
+        }
     }
 }
