@@ -71,6 +71,12 @@ struct BufferPoolTests {
         _ = try predict(16)
         #expect(network.pool.keptFloatCount > 0)
         #expect(try predict(5) == first)
+        // Memory a call takes without zeroing it must be written before it is read: with NaN in
+        // every kept buffer, the logits stay the same.
+        network.pool.overwriteKept(with: .nan)
+        #expect(try predict(5) == first)
+        network.pool.overwriteKept(with: .nan)
+        _ = try predict(16)
         #expect(try predict(5) == first)
     }
 }

@@ -37,7 +37,8 @@ extension ForwardPass {
     ) throws(UVSegError) -> [FeatureMap] {
         let crossFeatures = block.widths.crossFeatures
         let crossTargets = try targets.map { (target) throws(UVSegError) in
-            let crossTarget = try FeatureMap(channels: crossFeatures, height: height, width: width, pool: workers.pool)
+            let crossTarget = try FeatureMap(
+                channels: crossFeatures, height: height, width: width, pool: workers.pool, contents: .unspecified)
             convolve(block.crossTarget, target, bias: block.crossBias, into: crossTarget)
             return crossTarget
         }
@@ -62,7 +63,8 @@ extension ForwardPass {
         return try crossTargets.map { (crossTarget) throws(UVSegError) in
             Accumulation.add(
                 crossSupportSum.values, scaledBy: inverseCount, into: crossTarget.values, count: crossTarget.count, workers: workers)
-            let target = try FeatureMap(channels: block.widths.outputFeatures, height: height, width: width, pool: workers.pool)
+            let target = try FeatureMap(
+                channels: block.widths.outputFeatures, height: height, width: width, pool: workers.pool, contents: .unspecified)
             convolve(block.target, [crossTarget.slab], bias: block.targetBias, into: target, epilogue: .leakyReLU)
             return target
         }
@@ -136,7 +138,8 @@ private struct MemberTerms {
             return
         }
         let bases = try crossTargets.map { (crossTarget) throws(UVSegError) in
-            let base = try FeatureMap(channels: block.widths.outputFeatures, height: height, width: width, pool: pass.workers.pool)
+            let base = try FeatureMap(
+                channels: block.widths.outputFeatures, height: height, width: width, pool: pass.workers.pool, contents: .unspecified)
             pass.convolve(block.support, [crossTarget.slab], bias: block.supportBias, into: base)
             return base
         }
@@ -147,15 +150,17 @@ private struct MemberTerms {
         }
     }
 
+    /// A map of the block's size for a member's values, which a convolution or an activation
+    /// writes whole before anything reads it.
     func map(channels: Int) throws(UVSegError) -> FeatureMap {
-        try FeatureMap(channels: channels, height: height, width: width, pool: pool)
+        try FeatureMap(channels: channels, height: height, width: width, pool: pool, contents: .unspecified)
     }
 
     /// The map the members sum into: `crossSupportSum` itself, or, with the composed kernel, the
     /// sum of the U_k that `finish` turns into it.
     func summedMap(crossSupportSum: FeatureMap) throws(UVSegError) -> FeatureMap {
         guard case .composed = kind else { return crossSupportSum }
-        return try map(channels: block.crossSupport.inputChannels)
+        return try FeatureMap(channels: block.crossSupport.inputChannels, height: height, width: width, pool: pool)
     }
 
     /// Completes the sum of the V_k after the last member, where the members summed their U_k.

@@ -173,7 +173,9 @@ struct ForwardPass {
             let upsampledTarget = try upsampled(streams.target)
             // One upsampled member per lane, reused for the lane's members.
             let upsampledMembers = try (0..<memberLaneCount(supportCount: members.count)).map { (_) throws(UVSegError) in
-                try FeatureMap(channels: upsampledTarget.channels, height: upsampledTarget.height, width: upsampledTarget.width, pool: workers.pool)
+                try FeatureMap(
+                    channels: upsampledTarget.channels, height: upsampledTarget.height, width: upsampledTarget.width,
+                    pool: workers.pool, contents: .unspecified)
             }
             let upsampling = BilinearUpsampling(inputHeight: streams.target.height, inputWidth: streams.target.width)
             return try evaluate(
@@ -189,7 +191,8 @@ struct ForwardPass {
     }
 
     private func upsampled(_ map: FeatureMap) throws(UVSegError) -> FeatureMap {
-        let output = try FeatureMap(channels: map.channels, height: 2 * map.height, width: 2 * map.width, pool: workers.pool)
+        let output = try FeatureMap(
+            channels: map.channels, height: 2 * map.height, width: 2 * map.width, pool: workers.pool, contents: .unspecified)
         BilinearUpsampling(inputHeight: map.height, inputWidth: map.width).apply(map, into: output, workers: workers)
         return output
     }

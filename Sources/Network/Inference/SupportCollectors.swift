@@ -162,7 +162,7 @@ final class PooledOutputCollector {
 
         /// The pooled map of a member received row band by row band (`addRows`), then `endMember`.
         func beginMember(_ channels: Int, height: Int, width: Int) throws(UVSegError) -> FeatureMap {
-            try FeatureMap(channels: channels, height: height / 2, width: width / 2, pool: pool)
+            try FeatureMap(channels: channels, height: height / 2, width: width / 2, pool: pool, contents: .unspecified)
         }
 
         /// Receives image rows `rows` (whole pairs) of channels `channels` of U_k' =

@@ -45,7 +45,7 @@ final class ConvolutionWorkers {
         self.pool = pool
         var scratch: [FloatBuffer] = []
         for _ in 0..<threadCount {
-            scratch.append(try FloatBuffer(count: scratchCount, pool: pool))
+            scratch.append(try FloatBuffer(count: scratchCount, pool: pool, contents: .unspecified))
         }
         self.scratch = scratch
         let kernels = self.kernels

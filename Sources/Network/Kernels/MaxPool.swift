@@ -3,7 +3,8 @@ import Diagnostics
 /// 2 x 2 max-pooling with stride 2 (height and width are even).
 enum MaxPool {
     static func pooled(_ input: FeatureMap, workers: ConvolutionWorkers) throws(UVSegError) -> FeatureMap {
-        let output = try FeatureMap(channels: input.channels, height: input.height / 2, width: input.width / 2, pool: workers.pool)
+        let output = try FeatureMap(
+            channels: input.channels, height: input.height / 2, width: input.width / 2, pool: workers.pool, contents: .unspecified)
         let minimumChannels = ConvolutionWorkers.elementwisePart / max(input.planeSize, 1)
         workers.forEachPart(of: input.channels, minimumPart: minimumChannels) { channels in
             pool(input, into: output, channels: channels)

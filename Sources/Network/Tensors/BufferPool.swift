@@ -29,13 +29,14 @@ final class BufferPool: Sendable {
 
     private let state = Mutex(State())
 
-    /// Zero-filled memory for `count` floats (one at least): a kept buffer of that size, or new
-    /// memory. Hand it back with `give`.
-    func take(_ count: Int) throws(UVSegError) -> UnsafeMutablePointer<Float> {
+    /// Memory for `count` floats (one at least): a kept buffer of that size, or new memory, zero-
+    /// filled unless `zeroed` is false (then a kept buffer holds what it last held). Hand it back
+    /// with `give`.
+    func take(_ count: Int, zeroed: Bool = true) throws(UVSegError) -> UnsafeMutablePointer<Float> {
         let length = max(count, 1)
         let address = state.withLock { state in state.kept[length]?.popLast()?.address }
         if let address, let memory = UnsafeMutablePointer<Float>(bitPattern: address) {
-            memory.update(repeating: 0, count: length)
+            if zeroed { memory.update(repeating: 0, count: length) }
             return memory
         }
         // calloc checks count x 4 for overflow itself.
@@ -56,6 +57,18 @@ final class BufferPool: Sendable {
     /// Floats held in kept buffers.
     var keptFloatCount: Int {
         state.withLock { state in state.kept.reduce(0) { $0 + $1.key * $1.value.count } }
+    }
+
+    /// Sets every value of every kept buffer to `value`: a check that no call reads memory it did
+    /// not write first fills them with NaN.
+    func overwriteKept(with value: Float) {
+        state.withLock { state in
+            for (length, buffers) in state.kept {
+                for buffer in buffers {
+                    UnsafeMutablePointer<Float>(bitPattern: buffer.address)?.update(repeating: value, count: length)
+                }
+            }
+        }
     }
 
     /// Runs `call`, one call of the network: buffers given back from then on are marked as in

@@ -1,6 +1,7 @@
 import Diagnostics
 
-/// A channels x height x width float32 map in row-major order, zero-filled when made.
+/// A channels x height x width float32 map in row-major order, zero-filled when made unless made
+/// for values that are all written before any is read.
 ///
 /// A reference to its storage: copies share the values. Used by one prediction on one thread.
 struct FeatureMap {
@@ -9,12 +10,15 @@ struct FeatureMap {
     let width: Int
     private let storage: FloatBuffer
 
-    /// A map whose memory comes from `pool` (nil: from the system).
-    init(channels: Int, height: Int, width: Int, pool: BufferPool? = nil) throws(UVSegError) {
+    /// A map whose memory comes from `pool` (nil: from the system), zero-filled unless `contents`
+    /// says its user writes every value first.
+    init(
+        channels: Int, height: Int, width: Int, pool: BufferPool? = nil, contents: FloatBuffer.Contents = .zeros
+    ) throws(UVSegError) {
         self.channels = channels
         self.height = height
         self.width = width
-        storage = try FloatBuffer(count: channels * height * width, pool: pool)
+        storage = try FloatBuffer(count: channels * height * width, pool: pool, contents: contents)
     }
 
     var values: UnsafeMutablePointer<Float> { storage.values }

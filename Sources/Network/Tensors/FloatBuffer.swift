@@ -5,18 +5,27 @@ import Darwin
 #endif
 import Diagnostics
 
-/// Zero-filled float32 memory owned for the duration of one prediction.
+/// Float32 memory owned for the duration of one prediction: zero-filled, unless its user writes
+/// every value before reading it.
 ///
 /// Allocation failure is an error, not a crash; sizes were bounded by the working-memory estimate
 /// before any buffer is made. Memory from a pool goes back to it when the buffer goes.
 final class FloatBuffer {
+    /// What a new buffer holds.
+    enum Contents {
+        /// Zeros.
+        case zeros
+        /// Whatever the memory held: its user writes every value before reading it.
+        case unspecified
+    }
+
     let count: Int
     let values: UnsafeMutablePointer<Float>
     private let pool: BufferPool?
 
-    init(count: Int, pool: BufferPool? = nil) throws(UVSegError) {
+    init(count: Int, pool: BufferPool? = nil, contents: Contents = .zeros) throws(UVSegError) {
         if let pool {
-            values = try pool.take(count)
+            values = try pool.take(count, zeroed: contents == .zeros)
         } else {
             // calloc checks count x 4 for overflow itself; one element at least keeps the pointer valid.
             guard count >= 0, let memory = calloc(max(count, 1), MemoryLayout<Float>.stride) else {
