@@ -162,7 +162,8 @@ int32_t uvs_model_size_multiple(const uvs_model *model);
  * Thread safety: many threads may predict with one model at once; each call uses its own memory.
  * Memory: a model keeps the working memory its calls give back, for its next calls (a series of
  * calls then skips mapping and faulting in fresh pages), until uvs_model_free(); when no call is
- * running, it holds about what its last calls used.
+ * running, it holds about what its last calls used (a call of other sizes runs beside what the
+ * last calls left, which it releases when it ends).
  * Each call computes on every core (the result does not depend on the thread count); the volume
  * calls take a thread count through uvs_options_set_threads(). The result does depend, in the
  * last bits, on whether the CPU has AVX2 and FMA: the library picks its vector kernels at run time.

@@ -12,7 +12,8 @@ import Synchronization
 /// are mapped, faulted in and zeroed one by one; on the machines measured that cost about 15 % of
 /// a call, while zeroing memory already mapped costs a fraction of it. Buffers are kept by exact
 /// size, and when a call ends with no other call running, the buffers no call took since the pool
-/// was last idle are released: what stays is about the working memory of the last calls.
+/// was last idle are released: what stays is about the working memory of the last calls. A call
+/// of other sizes therefore runs beside what the calls before it left, until it ends.
 final class BufferPool: Sendable {
     /// A buffer waiting to be taken again, with the generation in which it was last given back.
     private struct Kept {
