@@ -108,7 +108,7 @@ static void KERNEL(split_row)(const float *row, int width, float *split, int pha
     }
 }
 
-static void KERNEL(combine_rows)(const float *sources, int row_length, float *combined) {
+static inline void KERNEL(combine_rows)(const float *sources, int row_length, float *combined) {
     int e = 0;
     for (; e + 8 <= row_length; e += 8) {
         uvseg_v8 r[6];
@@ -127,7 +127,7 @@ static void KERNEL(combine_rows)(const float *sources, int row_length, float *co
     }
 }
 
-static void KERNEL(transform_across)(const float *row, int phase_length, int tiles, float *destination, ptrdiff_t stride) {
+static inline void KERNEL(transform_across)(const float *row, int phase_length, int tiles, float *destination, ptrdiff_t stride) {
     const float *p0 = row, *p1 = row + phase_length, *p2 = row + 2 * phase_length, *p3 = row + 3 * phase_length;
     for (int t = 0; t < tiles; t += 8) {
         /* Tile t's six columns: phases 0 to 3 at t, phases 0 and 1 at t + 1. */
@@ -144,6 +144,15 @@ static void KERNEL(transform_across)(const float *row, int phase_length, int til
                 memcpy(destination + j * stride + t, lanes, sizeof(float) * (size_t)(tiles - t));
             }
         }
+    }
+}
+
+static void KERNEL(transform_tile_row)(
+    const float *rows, int phase_length, int tiles, float *combined, float *destination, ptrdiff_t stride) {
+    int row_length = 4 * phase_length;
+    KERNEL(combine_rows)(rows, row_length, combined);
+    for (int i = 0; i < 6; i++) {
+        KERNEL(transform_across)(combined + i * row_length, phase_length, tiles, destination + 6 * i * stride, stride);
     }
 }
 
@@ -370,8 +379,7 @@ static void KERNEL(matrix_product)(int m, int n, int k, const float *a, const fl
 
 static const uvseg_kernels KERNEL_TABLE = {
     .split_row = KERNEL(split_row),
-    .combine_rows = KERNEL(combine_rows),
-    .transform_across = KERNEL(transform_across),
+    .transform_tile_row = KERNEL(transform_tile_row),
     .output_tile_row = KERNEL(output_tile_row),
     .activate_pool_sum = KERNEL(activate_pool_sum),
     .matrix_product = KERNEL(matrix_product),

@@ -33,14 +33,13 @@ typedef struct {
      * Asks the cache for the `width` values at `upcoming` (NULL: none), the row read next. */
     void (*split_row)(const float *row, int width, float *split, int phase_length, const float *upcoming);
 
-    /* combined[i * row_length + e] = sum over r of B^T[i][r] * sources[r * row_length + e] for
-     * the six rows of a tile row (the transform down the columns of its tiles). */
-    void (*combine_rows)(const float *sources, int row_length, float *combined);
-
-    /* The six transformed values (B^T along the row) of each of `tiles` tiles of one combined
-     * row in phase layout, written to destination[j * stride + tile]. The phases hold zeros
-     * up to phase_length, which is at least the tile count rounded up to 8, plus 1. */
-    void (*transform_across)(const float *row, int phase_length, int tiles, float *destination, ptrdiff_t stride);
+    /* V = B^T d B for each of `tiles` tiles of one tile row: `rows` holds its six split rows,
+     * row_length = 4 * phase_length floats apart (phases hold zeros up to phase_length, which is
+     * at least the tile count rounded up to 8, plus 1). B^T goes down the columns into
+     * `combined` (six rows of row_length floats), then along each combined row; value (i, j) of
+     * tile t is written to destination[(6 i + j) * stride + t]. */
+    void (*transform_tile_row)(
+        const float *rows, int phase_length, int tiles, float *combined, float *destination, ptrdiff_t stride);
 
     /* A^T M A + bias for one output channel of one tile row: products[position * stride + tile]
      * for the 36 positions of `tiles` tiles, written with the epilogue to rows_inside (1 to 4)

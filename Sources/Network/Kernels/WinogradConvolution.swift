@@ -80,13 +80,9 @@ extension WinogradKernel {
                 }
                 for bandRow in 0..<tileRows.count {
                     // B^T down the tile's six rows, for every phase at once, then along each row.
-                    kernels.combine_rows(rows + 4 * bandRow * rowLength, Int32(rowLength), combined)
-                    let destination = transformed + channel * tiles + bandRow * across
-                    for i in 0..<6 {
-                        kernels.transform_across(
-                            combined + i * rowLength, Int32(phaseLength), Int32(across),
-                            destination + 6 * i * stride, stride)
-                    }
+                    kernels.transform_tile_row(
+                        rows + 4 * bandRow * rowLength, Int32(phaseLength), Int32(across), combined,
+                        transformed + channel * tiles + bandRow * across, stride)
                 }
                 channel += 1
             }
