@@ -22,6 +22,15 @@ struct BufferPoolTests {
         #expect(pool.keptFloatCount == 1999)
     }
 
+    @Test("memory that cannot be had is an error, after what the pool keeps went back to the system")
+    func outOfMemoryReleasesKept() throws {
+        let pool = BufferPool()
+        pool.give(try pool.take(4096), count: 4096)
+        #expect(pool.keptFloatCount == 4096)
+        #expect(throws: UVSegError.self) { try pool.take(Int.max / 8) }
+        #expect(pool.keptFloatCount == 0)
+    }
+
     @Test("when the pool is idle again, it keeps only what the calls since it was idle gave back")
     func releasesWhatNoCallUsed() throws {
         let pool = BufferPool()

@@ -40,11 +40,24 @@ final class BufferPool: Sendable {
             if zeroed { memory.update(repeating: 0, count: length) }
             return memory
         }
-        // calloc checks count x 4 for overflow itself.
-        guard count >= 0, let memory = calloc(length, MemoryLayout<Float>.stride) else {
+        // calloc checks count x 4 for overflow itself. When memory runs out, what the pool keeps
+        // goes back to the system before the one retry.
+        guard count >= 0, let memory = calloc(length, MemoryLayout<Float>.stride) ?? releaseAll(thenAllocate: length) else {
             throw .outOfMemory("could not allocate \(count) floats of working memory")
         }
         return memory.bindMemory(to: Float.self, capacity: length)
+    }
+
+    /// Frees every kept buffer, then tries calloc for `length` floats again.
+    private func releaseAll(thenAllocate length: Int) -> UnsafeMutableRawPointer? {
+        let kept = state.withLock { state in
+            defer { state.kept = [:] }
+            return state.kept.values.flatMap { $0.map(\.address) }
+        }
+        for address in kept {
+            free(UnsafeMutableRawPointer(bitPattern: address))
+        }
+        return calloc(length, MemoryLayout<Float>.stride)
     }
 
     /// Keeps memory that `take(count)` returned, for a later `take` of the same size.
