@@ -26,6 +26,12 @@ final class BufferPool: Sendable {
         var runningCalls = 0
         /// Counts the times the pool went from idle to running a call.
         var generation = 0
+
+        /// Forgets every kept buffer; returns their addresses.
+        mutating func removeAll() -> [UInt] {
+            defer { kept = [:] }
+            return kept.values.flatMap { $0.map(\.address) }
+        }
     }
 
     private let state = Mutex(State())
@@ -40,24 +46,18 @@ final class BufferPool: Sendable {
             if zeroed { memory.update(repeating: 0, count: length) }
             return memory
         }
-        // calloc checks count x 4 for overflow itself. When memory runs out, what the pool keeps
-        // goes back to the system before the one retry.
-        guard count >= 0, let memory = calloc(length, MemoryLayout<Float>.stride) ?? releaseAll(thenAllocate: length) else {
-            throw .outOfMemory("could not allocate \(count) floats of working memory")
-        }
-        return memory.bindMemory(to: Float.self, capacity: length)
+        if let memory = FloatBuffer.systemMemory(count: count) { return memory }
+        // Out of memory: what the pool keeps goes back to the system before the one retry.
+        Self.release(state.withLock { $0.removeAll() })
+        guard let memory = FloatBuffer.systemMemory(count: count) else { throw FloatBuffer.allocationError(count: count) }
+        return memory
     }
 
-    /// Frees every kept buffer, then tries calloc for `length` floats again.
-    private func releaseAll(thenAllocate length: Int) -> UnsafeMutableRawPointer? {
-        let kept = state.withLock { state in
-            defer { state.kept = [:] }
-            return state.kept.values.flatMap { $0.map(\.address) }
-        }
-        for address in kept {
+    /// Gives the buffers at `addresses` back to the system.
+    private static func release(_ addresses: [UInt]) {
+        for address in addresses {
             free(UnsafeMutableRawPointer(bitPattern: address))
         }
-        return calloc(length, MemoryLayout<Float>.stride)
     }
 
     /// Keeps memory that `take(count)` returned, for a later `take` of the same size.
@@ -110,14 +110,10 @@ final class BufferPool: Sendable {
             }
             return unused
         }
-        for address in unused {
-            free(UnsafeMutableRawPointer(bitPattern: address))
-        }
+        Self.release(unused)
     }
 
     deinit {
-        for buffers in state.withLock({ $0.kept.values }) {
-            for buffer in buffers { free(UnsafeMutableRawPointer(bitPattern: buffer.address)) }
-        }
+        Self.release(state.withLock { $0.removeAll() })
     }
 }

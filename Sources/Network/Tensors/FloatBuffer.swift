@@ -27,14 +27,22 @@ final class FloatBuffer {
         if let pool {
             values = try pool.take(count, zeroed: contents == .zeros)
         } else {
-            // calloc checks count x 4 for overflow itself; one element at least keeps the pointer valid.
-            guard count >= 0, let memory = calloc(max(count, 1), MemoryLayout<Float>.stride) else {
-                throw .outOfMemory("could not allocate \(count) floats of working memory")
-            }
-            values = memory.bindMemory(to: Float.self, capacity: max(count, 1))
+            guard let memory = Self.systemMemory(count: count) else { throw Self.allocationError(count: count) }
+            values = memory
         }
         self.count = count
         self.pool = pool
+    }
+
+    /// Zero-filled memory for `count` floats (one at least) from the system, to `free`; nil if
+    /// there is none or `count` is negative. calloc checks count x 4 for overflow itself.
+    static func systemMemory(count: Int) -> UnsafeMutablePointer<Float>? {
+        guard count >= 0, let memory = calloc(max(count, 1), MemoryLayout<Float>.stride) else { return nil }
+        return memory.bindMemory(to: Float.self, capacity: max(count, 1))
+    }
+
+    static func allocationError(count: Int) -> UVSegError {
+        .outOfMemory("could not allocate \(count) floats of working memory")
     }
 
     deinit {
