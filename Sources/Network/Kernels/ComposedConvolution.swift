@@ -31,11 +31,18 @@ struct ComposedConvolution: Sendable {
         return rows + rows % 2
     }
 
+    /// Floats between consecutive output channels of a band of `pixels` pixels: the pixels and one
+    /// cache line more. At a power-of-two stride, the rows that a panel of the matrix product
+    /// stores at once would fall into the same cache sets and evict one another.
+    static func channelStride(bandPixels pixels: Int) -> Int {
+        pixels + 16
+    }
+
     /// Scratch floats per thread `forEachBand` needs for images `height` x `width`: one band's
     /// im2col columns and outputs, and one side's gathered input taps and products.
     static func scratchCount(inputChannels: Int, outputChannels: Int, height: Int, width: Int) -> Int {
         let bandPixels = min(height, rowsPerBand(width: width)) * width
-        return (inputChannels * 25 + outputChannels) * bandPixels
+        return inputChannels * 25 * bandPixels + outputChannels * channelStride(bandPixels: bandPixels)
             + (BorderCorrection.maximumTaps * inputChannels + outputChannels) * max(height, width)
     }
 
@@ -58,17 +65,18 @@ struct ComposedConvolution: Sendable {
             workers.forEachBand(bandCount) { band, scratch in
                 let rows = (band * rowsPerBand)..<min((band + 1) * rowsPerBand, height)
                 let columns = rows.count * width
+                let channelStride = Self.channelStride(bandPixels: columns)
                 let values = scratch.values + kernel.reductionLength * columns
                 for (member, inputs) in members.enumerated() {
                     kernel.convolveBand(
                         weights, to: inputs, height: height, width: width, rows: rows, into: values,
-                        channelStride: columns, accumulating: false, matrix: scratch.values, kernels: kernels)
+                        channelStride: channelStride, accumulating: false, matrix: scratch.values, kernels: kernels)
                     for correction in corrections {
                         correction.apply(
-                            to: inputs, height: height, width: width, rows: rows, into: values, channelStride: columns,
-                            scratch: values + outputChannels * columns)
+                            to: inputs, height: height, width: width, rows: rows, into: values,
+                            channelStride: channelStride, scratch: values + outputChannels * channelStride)
                     }
-                    body(member, rows, values, columns)
+                    body(member, rows, values, channelStride)
                 }
             }
         }
