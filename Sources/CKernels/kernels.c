@@ -8,10 +8,12 @@
 #define KERNEL(name) name##_baseline
 #define KERNEL_TABLE uvseg_kernels_baseline
 #define KERNEL_NAME "baseline"
+#define KERNEL_HAS_AVX2 0
 #include "kernels_template.h"
 #undef KERNEL
 #undef KERNEL_TABLE
 #undef KERNEL_NAME
+#undef KERNEL_HAS_AVX2
 
 #if defined(__x86_64__) && defined(__clang__)
 /* The AVX2 + FMA variant of the same source, chosen at run time where the CPU has both. */
@@ -19,6 +21,7 @@
 #define KERNEL(name) name##_avx2
 #define KERNEL_TABLE uvseg_kernels_avx2
 #define KERNEL_NAME "avx2"
+#define KERNEL_HAS_AVX2 1
 #include "kernels_template.h"
 #pragma clang attribute pop
 

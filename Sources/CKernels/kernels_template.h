@@ -1,7 +1,7 @@
 /*
  * The kernels of uvseg_kernels.h, included once per instruction-set variant by kernels.c with
- * KERNEL(name), KERNEL_TABLE and KERNEL_NAME defined. Vectors are eight floats; in the baseline
- * variant the compiler lowers each operation to the narrower instructions it has.
+ * KERNEL(name), KERNEL_TABLE, KERNEL_NAME and KERNEL_HAS_AVX2 defined. Vectors are eight floats;
+ * in the baseline variant the compiler lowers each operation to the narrower instructions it has.
  */
 #include <string.h>
 
@@ -62,6 +62,17 @@ static inline uvseg_v8 KERNEL(leaky8)(uvseg_v8 y) {
     return (uvseg_v8)(((uvseg_v8i)(y * 0.01f) & negative) | ((uvseg_v8i)y & ~negative));
 }
 
+/* v[index[i]] in lane i, for indices 0 to 7. */
+static inline uvseg_v8 KERNEL(permute8)(uvseg_v8 v, uvseg_v8i index) {
+#if KERNEL_HAS_AVX2
+    return __builtin_ia32_permvarsf256(v, index);
+#else
+    uvseg_v8 permuted;
+    for (int i = 0; i < 8; i++) permuted[i] = v[index[i] & 7];
+    return permuted;
+#endif
+}
+
 /* The larger of x and y, lane by lane. */
 static inline uvseg_v8 KERNEL(max8)(uvseg_v8 x, uvseg_v8 y) {
     uvseg_v8i larger = y > x;
@@ -69,9 +80,6 @@ static inline uvseg_v8 KERNEL(max8)(uvseg_v8 x, uvseg_v8 y) {
 }
 
 static void KERNEL(split_row)(const float *row, int width, float *split, int phase_length, const float *upcoming) {
-    if (upcoming) {
-        for (int column = 0; column < width; column += 16) __builtin_prefetch(upcoming + column);
-    }
     if (!row) {
         memset(split, 0, sizeof(float) * 4 * (size_t)phase_length);
         return;
@@ -82,17 +90,14 @@ static void KERNEL(split_row)(const float *row, int width, float *split, int pha
         split[(column + 1) * phase_length] = column < width ? row[column] : 0;
     }
     /* Phase q of k is column 4k + q - 1: from k = 1 on, four k at a time are a 4 x 4 transpose of
-     * columns 4k - 1 ... 4k + 14, the last four read from a zero-padded copy of the row's end.
-     * They write k ... k + 3, and k + 3, a multiple of four no larger than the tile count
-     * rounded up to four, is below phase_length. */
+     * columns 4k - 1 ... 4k + 14, while those lie inside the row. Every k written has a column
+     * 4k - 1 inside the row, so k is at most the tile count, below phase_length. */
     int k = 1;
-    for (; 4 * k - 1 < width; k += 4) {
+    for (; 4 * k + 15 <= width; k += 4) {
+        /* One cache line of the upcoming row per sixteen columns, spread through the loop: a
+         * burst of prefetches would stall on the core's few outstanding misses. */
+        if (upcoming) __builtin_prefetch(upcoming + 4 * k - 1);
         const float *columns = row + 4 * k - 1;
-        float padded[16] = {0};
-        if (4 * k + 15 > width) {
-            memcpy(padded, columns, sizeof(float) * (size_t)(width - (4 * k - 1)));
-            columns = padded;
-        }
         uvseg_v4 r0 = KERNEL(load4)(columns), r1 = KERNEL(load4)(columns + 4);
         uvseg_v4 r2 = KERNEL(load4)(columns + 8), r3 = KERNEL(load4)(columns + 12);
         uvseg_v4 a = __builtin_shufflevector(r0, r1, 0, 4, 1, 5), b = __builtin_shufflevector(r2, r3, 0, 4, 1, 5);
@@ -101,6 +106,14 @@ static void KERNEL(split_row)(const float *row, int width, float *split, int pha
         KERNEL(store4)(split + phase_length + k, __builtin_shufflevector(a, b, 2, 3, 6, 7));
         KERNEL(store4)(split + 2 * phase_length + k, __builtin_shufflevector(c, d, 0, 1, 4, 5));
         KERNEL(store4)(split + 3 * phase_length + k, __builtin_shufflevector(c, d, 2, 3, 6, 7));
+    }
+    /* The last columns, fewer than sixteen, one k at a time. */
+    if (upcoming && 4 * k - 1 < width) __builtin_prefetch(upcoming + 4 * k - 1);
+    for (; 4 * k - 1 < width; k++) {
+        for (int q = 0; q < 4; q++) {
+            int column = 4 * k + q - 1;
+            split[q * phase_length + k] = column < width ? row[column] : 0;
+        }
     }
     /* Zeros after the last k written, up to the end of each phase. */
     for (int q = 0; q < 4; q++) {
@@ -201,7 +214,7 @@ static inline __attribute__((always_inline)) float KERNEL(finish1)(
  * a time; lanes past the last tile read whatever follows the products (never stored). */
 static inline __attribute__((always_inline)) void KERNEL(output_tiles)(
     const float *m, ptrdiff_t stride, int tiles, int width, int rows_inside, float bias,
-    float *output, uvseg_epilogue_kind epilogue, const float *base, float *sum) {
+    float *output, uvseg_epilogue_kind epilogue, const float *base, float *sum, ptrdiff_t upcoming) {
     uvseg_v8 bias8 = KERNEL(splat)(bias);
     for (int t = 0; t < tiles; t += 8) {
         /* A^T down each of the six columns j: c[j][i] is row i, eight tiles per vector. */
@@ -228,6 +241,15 @@ static inline __attribute__((always_inline)) void KERNEL(output_tiles)(
                 __builtin_shufflevector(hi01, hi23, 4, 5, 12, 13, 6, 7, 14, 15),
             };
             ptrdiff_t start = (ptrdiff_t)i * width + 4 * t;
+            /* The upcoming channel's lines at these pixels, two per row of eight tiles: spread
+             * through the loop, since a burst of prefetches would stall on the core's few
+             * outstanding misses. */
+            for (int line = 0; upcoming && line < 32 && 4 * t + line < width; line += 16) {
+                ptrdiff_t ahead = upcoming + start + line;
+                if (epilogue != UVSEG_EPILOGUE_ACTIVATED_SUM) __builtin_prefetch(output + ahead, 1);
+                if (epilogue == UVSEG_EPILOGUE_SUMMING_BASE) __builtin_prefetch(base + ahead);
+                if (epilogue != UVSEG_EPILOGUE_LEAKY_RELU && epilogue != UVSEG_EPILOGUE_STORE) __builtin_prefetch(sum + ahead, 1);
+            }
             if (4 * (t + 8) <= width) {
                 for (int q = 0; q < 4; q++) {
                     ptrdiff_t at = start + 8 * q;
@@ -250,29 +272,21 @@ static inline __attribute__((always_inline)) void KERNEL(output_tiles)(
 static void KERNEL(output_tile_row)(
     const float *m, ptrdiff_t stride, int tiles, int width, int rows_inside, float bias,
     float *output, uvseg_epilogue_kind epilogue, const float *base, float *sum, ptrdiff_t upcoming) {
-    if (upcoming) {
-        const int writes = epilogue != UVSEG_EPILOGUE_ACTIVATED_SUM;
-        for (ptrdiff_t at = upcoming; at < upcoming + (ptrdiff_t)rows_inside * width; at += 16) {
-            if (writes) __builtin_prefetch(output + at, 1);
-            if (base) __builtin_prefetch(base + at);
-            if (sum) __builtin_prefetch(sum + at, 1);
-        }
-    }
     switch (epilogue) {
     case UVSEG_EPILOGUE_LEAKY_RELU:
-        KERNEL(output_tiles)(m, stride, tiles, width, rows_inside, bias, output, UVSEG_EPILOGUE_LEAKY_RELU, base, sum);
+        KERNEL(output_tiles)(m, stride, tiles, width, rows_inside, bias, output, UVSEG_EPILOGUE_LEAKY_RELU, base, sum, upcoming);
         break;
     case UVSEG_EPILOGUE_SUMMING:
-        KERNEL(output_tiles)(m, stride, tiles, width, rows_inside, bias, output, UVSEG_EPILOGUE_SUMMING, base, sum);
+        KERNEL(output_tiles)(m, stride, tiles, width, rows_inside, bias, output, UVSEG_EPILOGUE_SUMMING, base, sum, upcoming);
         break;
     case UVSEG_EPILOGUE_SUMMING_BASE:
-        KERNEL(output_tiles)(m, stride, tiles, width, rows_inside, bias, output, UVSEG_EPILOGUE_SUMMING_BASE, base, sum);
+        KERNEL(output_tiles)(m, stride, tiles, width, rows_inside, bias, output, UVSEG_EPILOGUE_SUMMING_BASE, base, sum, upcoming);
         break;
     case UVSEG_EPILOGUE_ACTIVATED_SUM:
-        KERNEL(output_tiles)(m, stride, tiles, width, rows_inside, bias, output, UVSEG_EPILOGUE_ACTIVATED_SUM, base, sum);
+        KERNEL(output_tiles)(m, stride, tiles, width, rows_inside, bias, output, UVSEG_EPILOGUE_ACTIVATED_SUM, base, sum, upcoming);
         break;
     default:
-        KERNEL(output_tiles)(m, stride, tiles, width, rows_inside, bias, output, UVSEG_EPILOGUE_STORE, base, sum);
+        KERNEL(output_tiles)(m, stride, tiles, width, rows_inside, bias, output, UVSEG_EPILOGUE_STORE, base, sum, upcoming);
         break;
     }
 }
@@ -308,6 +322,47 @@ static void KERNEL(activate_pool_sum)(const float *a, const float *b, int height
             float upper = v[1] > v[0] ? v[1] : v[0], lower = v[3] > v[2] ? v[3] : v[2];
             target[x / 2] = lower > upper ? lower : upper;
         }
+    }
+}
+
+static void KERNEL(upsample_plane)(
+    const float *restrict source, int input_height, int input_width, uvseg_axis_samples columns,
+    uvseg_axis_samples rows, float *restrict across, float *restrict target) {
+#pragma clang fp contract(off)
+    int output_width = 2 * input_width;
+    for (int row = 0; row < input_height; row++) {
+        const float *source_row = source + (ptrdiff_t)row * input_width;
+        float *across_row = across + (ptrdiff_t)row * output_width;
+        int c = 0;
+        /* Eight outputs at a time from eight inputs loaded at once, where their samples lie
+         * within eight (at 2x, eight outputs span at most six inputs). */
+        for (; input_width >= 8 && c + 8 <= output_width; c += 8) {
+            int start = columns.first[c] < input_width - 8 ? columns.first[c] : input_width - 8;
+            if (columns.second[c + 7] - start > 7) break;
+            uvseg_v8i first, second;
+            memcpy(&first, columns.first + c, sizeof first);
+            memcpy(&second, columns.second + c, sizeof second);
+            uvseg_v8 values = KERNEL(load8)(source_row + start);
+            KERNEL(store8)(across_row + c,
+                KERNEL(load8)(columns.first_weight + c) * KERNEL(permute8)(values, first - start)
+                    + KERNEL(load8)(columns.second_weight + c) * KERNEL(permute8)(values, second - start));
+        }
+        for (; c < output_width; c++) {
+            across_row[c] = columns.first_weight[c] * source_row[columns.first[c]]
+                + columns.second_weight[c] * source_row[columns.second[c]];
+        }
+    }
+    for (int row = 0; row < 2 * input_height; row++) {
+        const float *top = across + (ptrdiff_t)rows.first[row] * output_width;
+        const float *bottom = across + (ptrdiff_t)rows.second[row] * output_width;
+        float top_weight = rows.first_weight[row], bottom_weight = rows.second_weight[row];
+        float *target_row = target + (ptrdiff_t)row * output_width;
+        int c = 0;
+        for (; c + 8 <= output_width; c += 8) {
+            KERNEL(store8)(target_row + c,
+                KERNEL(splat)(top_weight) * KERNEL(load8)(top + c) + KERNEL(splat)(bottom_weight) * KERNEL(load8)(bottom + c));
+        }
+        for (; c < output_width; c++) target_row[c] = top_weight * top[c] + bottom_weight * bottom[c];
     }
 }
 
@@ -382,6 +437,7 @@ static const uvseg_kernels KERNEL_TABLE = {
     .transform_tile_row = KERNEL(transform_tile_row),
     .output_tile_row = KERNEL(output_tile_row),
     .activate_pool_sum = KERNEL(activate_pool_sum),
+    .upsample_plane = KERNEL(upsample_plane),
     .matrix_product = KERNEL(matrix_product),
     .name = KERNEL_NAME,
 };

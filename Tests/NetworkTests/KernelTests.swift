@@ -42,6 +42,48 @@ struct KernelTests {
         #expect(Self.values(output) == [7, 7, 7, 7, -1, -1, -1, -1])
     }
 
+    @Test("upsampling random maps follows the align_corners definition, the same in both kernel variants",
+          arguments: [(3, 5), (4, 8), (7, 13), (16, 64)])
+    func bilinearRandom(size: (Int, Int)) throws {
+        let (height, width, channels) = (size.0, size.1, 2)
+        var seeded = SeededValues(seed: 31)
+        let input = try Self.map(channels: channels, height: height, width: width, seeded.values(channels * height * width, in: -1..<1))
+        let upsampling = BilinearUpsampling(inputHeight: height, inputWidth: width)
+        let outputs = try [true, false].map { wide in
+            let output = try FeatureMap(channels: channels, height: 2 * height, width: 2 * width)
+            upsampling.apply(
+                input, into: output,
+                workers: try ConvolutionWorkers(threadCount: 1, scratchCount: upsampling.scratchCount, wideKernels: wide))
+            return Self.values(output)
+        }
+        #expect(outputs[0] == outputs[1])
+
+        // Output index i samples input coordinate i (n - 1) / (2n - 1), in double precision.
+        func source(_ index: Int, _ count: Int) -> (Int, Int, Double) {
+            let coordinate = Double(index) * Double(count - 1) / Double(2 * count - 1)
+            let lower = Int(coordinate.rounded(.down))
+            return (lower, min(lower + 1, count - 1), coordinate - Double(lower))
+        }
+        let values = Self.values(input)
+        var largest = 0.0
+        for channel in 0..<channels {
+            for row in 0..<(2 * height) {
+                let (top, bottom, dy) = source(row, height)
+                for column in 0..<(2 * width) {
+                    let (left, right, dx) = source(column, width)
+                    let at = { (y: Int, x: Int) in Double(values[(channel * height + y) * width + x]) }
+                    let upper = (1 - dx) * at(top, left) + dx * at(top, right)
+                    let lower = (1 - dx) * at(bottom, left) + dx * at(bottom, right)
+                    let expected = (1 - dy) * upper + dy * lower
+                    largest = max(largest, abs(Double(outputs[0][(channel * 2 * height + row) * 2 * width + column]) - expected))
+                }
+            }
+        }
+        // The engine computes sample coordinates in float32, as PyTorch does: off by up to a few
+        // ulps of the coordinate, times the map's slope.
+        #expect(largest <= 1e-5)
+    }
+
     @Test("2 x 2 max-pooling keeps each block's maximum, negative values included")
     func maxPool() throws {
         let input = try Self.map(channels: 1, height: 2, width: 4, [-5, -3, 1, 2, -4, -6, 4, 3])

@@ -24,6 +24,15 @@ typedef enum {
     UVSEG_EPILOGUE_ACTIVATED_SUM = 4, /* sum += LeakyReLU(y); out is not written */
 } uvseg_epilogue_kind;
 
+/* For each output index along one axis of a 2x bilinear upsampling: the two input indices it
+ * lies between, both nondecreasing in the output index, and their weights. */
+typedef struct {
+    const int *first;
+    const int *second;
+    const float *first_weight;
+    const float *second_weight;
+} uvseg_axis_samples;
+
 /* Rows of a panel of the matrix product's packed left operand. */
 #define UVSEG_PANEL_ROWS 6
 
@@ -53,6 +62,15 @@ typedef struct {
     /* For one channel plane of even height and width: v = LeakyReLU(a + b) at every pixel (b NULL:
      * v = LeakyReLU(a)), sum += v, and pooled (height/2 x width/2) = the 2 x 2 maxima of v. */
     void (*activate_pool_sum)(const float *a, const float *b, int height, int width, float *pooled, float *sum);
+
+    /* 2x bilinear upsampling of one input_height x input_width plane into `target` (twice the
+     * height and width), in PyTorch's order of operations and without fused multiply-adds:
+     * across each input row into `across` (input_height rows of 2 input_width floats), output
+     * value c = first_weight[c] row[first[c]] + second_weight[c] row[second[c]] by `columns`,
+     * then down those rows by `rows` alike. */
+    void (*upsample_plane)(
+        const float *source, int input_height, int input_width, uvseg_axis_samples columns,
+        uvseg_axis_samples rows, float *across, float *target);
 
     /* c = a b for a (m x k) packed in panels of UVSEG_PANEL_ROWS rows (the last one maybe fewer):
      * panel i holds rows 6i... with element (row, p) at a[6i * k + p * rows_in_panel + row - 6i],
