@@ -79,7 +79,10 @@ static inline uvseg_v8 KERNEL(max8)(uvseg_v8 x, uvseg_v8 y) {
     return (uvseg_v8)(((uvseg_v8i)y & larger) | ((uvseg_v8i)x & ~larger));
 }
 
-static void KERNEL(split_row)(const float *row, int width, float *split, int phase_length, const float *upcoming) {
+/* split[q * phase_length + k] = row[4k + q - 1] (NULL row: a row outside the image), zero outside;
+ * asks the cache for the same columns of `upcoming` (NULL: none). Kept out of line, as is
+ * transform_tile_row: inlined into transform_input_band, the two ran about a tenth slower. */
+static __attribute__((noinline)) void KERNEL(split_row)(const float *row, int width, float *split, int phase_length, const float *upcoming) {
     if (!row) {
         memset(split, 0, sizeof(float) * 4 * (size_t)phase_length);
         return;
@@ -160,12 +163,32 @@ static inline void KERNEL(transform_across)(const float *row, int phase_length, 
     }
 }
 
-static void KERNEL(transform_tile_row)(
+/* V = B^T d B for the `tiles` tiles of one tile row from its six split rows: down the columns
+ * into `combined`, then along each combined row. */
+static __attribute__((noinline)) void KERNEL(transform_tile_row)(
     const float *rows, int phase_length, int tiles, float *combined, float *destination, ptrdiff_t stride) {
     int row_length = 4 * phase_length;
     KERNEL(combine_rows)(rows, row_length, combined);
     for (int i = 0; i < 6; i++) {
         KERNEL(transform_across)(combined + i * row_length, phase_length, tiles, destination + 6 * i * stride, stride);
+    }
+}
+
+static void KERNEL(transform_input_band)(
+    const float *plane, int height, int width, int first_tile_row, int tile_rows, int phase_length,
+    float *split, float *combined, float *destination, ptrdiff_t stride, const float *upcoming) {
+    int row_length = 4 * phase_length, tiles_across = (width + 3) / 4;
+    for (int local = 0; local < 4 * tile_rows + 2; local++) {
+        int y = 4 * first_tile_row - 1 + local;
+        int inside = y >= 0 && y < height;
+        KERNEL(split_row)(
+            inside ? plane + (ptrdiff_t)y * width : NULL, width, split + (ptrdiff_t)local * row_length, phase_length,
+            inside && upcoming ? upcoming + (ptrdiff_t)y * width : NULL);
+    }
+    for (int band_row = 0; band_row < tile_rows; band_row++) {
+        KERNEL(transform_tile_row)(
+            split + (ptrdiff_t)4 * band_row * row_length, phase_length, tiles_across, combined,
+            destination + (ptrdiff_t)band_row * tiles_across, stride);
     }
 }
 
@@ -210,8 +233,9 @@ static inline __attribute__((always_inline)) float KERNEL(finish1)(
     }
 }
 
-/* output_tile_row for one epilogue, inlined into one copy per epilogue. Tiles are taken eight at
- * a time; lanes past the last tile read whatever follows the products (never stored). */
+/* A^T M A + bias for one tile row of one output channel, with one epilogue, written to rows_inside
+ * rows of `width` pixels from `output`; inlined into one copy per epilogue. Tiles are taken eight
+ * at a time; lanes past the last tile read whatever follows the products (never stored). */
 static inline __attribute__((always_inline)) void KERNEL(output_tiles)(
     const float *m, ptrdiff_t stride, int tiles, int width, int rows_inside, float bias,
     float *output, uvseg_epilogue_kind epilogue, const float *base, float *sum, ptrdiff_t upcoming) {
@@ -269,24 +293,38 @@ static inline __attribute__((always_inline)) void KERNEL(output_tiles)(
     }
 }
 
-static void KERNEL(output_tile_row)(
-    const float *m, ptrdiff_t stride, int tiles, int width, int rows_inside, float bias,
+/* output_band for one epilogue: each tile row of the band in turn. */
+static inline __attribute__((always_inline)) void KERNEL(output_rows)(
+    const float *m, ptrdiff_t stride, int first_tile_row, int tile_rows, int height, int width, float bias,
+    float *output, uvseg_epilogue_kind epilogue, const float *base, float *sum, ptrdiff_t upcoming) {
+    int tiles_across = (width + 3) / 4;
+    for (int band_row = 0; band_row < tile_rows; band_row++) {
+        int y = 4 * (first_tile_row + band_row);
+        ptrdiff_t offset = (ptrdiff_t)y * width;
+        KERNEL(output_tiles)(
+            m + (ptrdiff_t)band_row * tiles_across, stride, tiles_across, width, height - y < 4 ? height - y : 4, bias,
+            output + offset, epilogue, base ? base + offset : NULL, sum ? sum + offset : NULL, upcoming);
+    }
+}
+
+static void KERNEL(output_band)(
+    const float *m, ptrdiff_t stride, int first_tile_row, int tile_rows, int height, int width, float bias,
     float *output, uvseg_epilogue_kind epilogue, const float *base, float *sum, ptrdiff_t upcoming) {
     switch (epilogue) {
     case UVSEG_EPILOGUE_LEAKY_RELU:
-        KERNEL(output_tiles)(m, stride, tiles, width, rows_inside, bias, output, UVSEG_EPILOGUE_LEAKY_RELU, base, sum, upcoming);
+        KERNEL(output_rows)(m, stride, first_tile_row, tile_rows, height, width, bias, output, UVSEG_EPILOGUE_LEAKY_RELU, base, sum, upcoming);
         break;
     case UVSEG_EPILOGUE_SUMMING:
-        KERNEL(output_tiles)(m, stride, tiles, width, rows_inside, bias, output, UVSEG_EPILOGUE_SUMMING, base, sum, upcoming);
+        KERNEL(output_rows)(m, stride, first_tile_row, tile_rows, height, width, bias, output, UVSEG_EPILOGUE_SUMMING, base, sum, upcoming);
         break;
     case UVSEG_EPILOGUE_SUMMING_BASE:
-        KERNEL(output_tiles)(m, stride, tiles, width, rows_inside, bias, output, UVSEG_EPILOGUE_SUMMING_BASE, base, sum, upcoming);
+        KERNEL(output_rows)(m, stride, first_tile_row, tile_rows, height, width, bias, output, UVSEG_EPILOGUE_SUMMING_BASE, base, sum, upcoming);
         break;
     case UVSEG_EPILOGUE_ACTIVATED_SUM:
-        KERNEL(output_tiles)(m, stride, tiles, width, rows_inside, bias, output, UVSEG_EPILOGUE_ACTIVATED_SUM, base, sum, upcoming);
+        KERNEL(output_rows)(m, stride, first_tile_row, tile_rows, height, width, bias, output, UVSEG_EPILOGUE_ACTIVATED_SUM, base, sum, upcoming);
         break;
     default:
-        KERNEL(output_tiles)(m, stride, tiles, width, rows_inside, bias, output, UVSEG_EPILOGUE_STORE, base, sum, upcoming);
+        KERNEL(output_rows)(m, stride, first_tile_row, tile_rows, height, width, bias, output, UVSEG_EPILOGUE_STORE, base, sum, upcoming);
         break;
     }
 }
@@ -433,9 +471,8 @@ static void KERNEL(matrix_product)(int m, int n, int k, const float *a, const fl
 }
 
 static const uvseg_kernels KERNEL_TABLE = {
-    .split_row = KERNEL(split_row),
-    .transform_tile_row = KERNEL(transform_tile_row),
-    .output_tile_row = KERNEL(output_tile_row),
+    .transform_input_band = KERNEL(transform_input_band),
+    .output_band = KERNEL(output_band),
     .activate_pool_sum = KERNEL(activate_pool_sum),
     .upsample_plane = KERNEL(upsample_plane),
     .matrix_product = KERNEL(matrix_product),

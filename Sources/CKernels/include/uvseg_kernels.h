@@ -37,26 +37,27 @@ typedef struct {
 #define UVSEG_PANEL_ROWS 6
 
 typedef struct {
-    /* Splits a row of `width` values (NULL: a row outside the image) into four phases of
-     * `phase_length` floats: split[q * phase_length + k] = row[4k + q - 1], zero outside.
-     * Asks the cache for the `width` values at `upcoming` (NULL: none), the row read next. */
-    void (*split_row)(const float *row, int width, float *split, int phase_length, const float *upcoming);
+    /* V = B^T d B for the tiles of one channel of one band: tile rows first_tile_row ...
+     * first_tile_row + tile_rows - 1 of a height x width plane, (width + 3) / 4 tiles a row.
+     * Value (i, j) of the band's tile t (row by row) is written to destination[(6 i + j) * stride
+     * + t]. Each input row the band reads (four a tile row, and one above and below; zero outside
+     * the image) is first split into `split`, 4 * phase_length floats a row: phase q of k holds
+     * column 4k + q - 1, zeros up to phase_length, which is at least the tiles of a row rounded up
+     * to 8, plus 1. The six columns of tile k are then phases 0...3 at k and 0, 1 at k + 1: B^T
+     * goes down each tile row's six split rows into `combined` (six rows of 4 * phase_length
+     * floats), then along each combined row, eight tiles at a time. Asks the cache for the band's
+     * rows of `upcoming` (NULL: none), the plane read next. */
+    void (*transform_input_band)(
+        const float *plane, int height, int width, int first_tile_row, int tile_rows, int phase_length,
+        float *split, float *combined, float *destination, ptrdiff_t stride, const float *upcoming);
 
-    /* V = B^T d B for each of `tiles` tiles of one tile row: `rows` holds its six split rows,
-     * row_length = 4 * phase_length floats apart (phases hold zeros up to phase_length, which is
-     * at least the tile count rounded up to 8, plus 1). B^T goes down the columns into
-     * `combined` (six rows of row_length floats), then along each combined row; value (i, j) of
-     * tile t is written to destination[(6 i + j) * stride + t]. */
-    void (*transform_tile_row)(
-        const float *rows, int phase_length, int tiles, float *combined, float *destination, ptrdiff_t stride);
-
-    /* A^T M A + bias for one output channel of one tile row: products[position * stride + tile]
-     * for the 36 positions of `tiles` tiles, written with the epilogue to rows_inside (1 to 4)
-     * output rows of `width` pixels from `output` (row i at output + i * width); `base` and
-     * `sum` (used by the summing epilogues) are addressed like `output`. Asks the cache for the
-     * same rows `upcoming` floats further on in each map it uses (0: none), the rows written next. */
-    void (*output_tile_row)(
-        const float *products, ptrdiff_t stride, int tiles, int width, int rows_inside, float bias,
+    /* A^T M A + bias for one output channel of the same band: products[position * stride + t]
+     * for the 36 positions of the band's tiles, written with the epilogue to the band's rows of
+     * the height x width plane `output`, clipped to the image; `base` and `sum` (used by the
+     * summing epilogues) are planes addressed like `output`. Asks the cache for the same rows
+     * `upcoming` floats further on in each plane it uses (0: none), the rows written next. */
+    void (*output_band)(
+        const float *products, ptrdiff_t stride, int first_tile_row, int tile_rows, int height, int width, float bias,
         float *output, uvseg_epilogue_kind epilogue, const float *base, float *sum, ptrdiff_t upcoming);
 
     /* For one channel plane of even height and width: v = LeakyReLU(a + b) at every pixel (b NULL:

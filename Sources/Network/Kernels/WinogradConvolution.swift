@@ -48,42 +48,26 @@ extension WinogradKernel {
     }
 
     /// V[position][channel][tile] = (B^T d B)[position] for the band's tiles, positions `stride`
-    /// floats apart.
-    ///
-    /// Each input row the band reads is split once into four phases, phase q holding padded
-    /// columns 4k + q (image columns 4k + q - 1): the six columns of tile t are then phases 0...3
-    /// at t and phases 0, 1 at t + 1, and every step reads and writes consecutive tiles.
+    /// floats apart, one CKernels call per channel. `rows` holds the band's split input rows of
+    /// one channel, then the six combined rows of one tile row.
     private func transformInput(
         _ inputs: [ChannelSlab], tiling: WinogradTiling, tileRows: Range<Int>,
         into transformed: UnsafeMutablePointer<Float>, stride: Int, rows: UnsafeMutablePointer<Float>,
         kernels: uvseg_kernels
     ) {
-        let (height, width, across) = (tiling.height, tiling.width, tiling.tilesAcross)
-        let tiles = tileRows.count * across
-        let (phaseLength, rowLength) = (tiling.phaseLength, tiling.splitRowLength)
-        let combined = rows + tiling.inputRowsPerBand * rowLength
-        let firstInputRow = 4 * tileRows.lowerBound - 1
-        let planeSize = height * width
+        let tiles = tileRows.count * tiling.tilesAcross
+        let combined = rows + tiling.inputRowsPerBand * tiling.splitRowLength
+        let planeSize = tiling.height * tiling.width
         var channel = 0
         for (slab, input) in inputs.enumerated() {
             for inputChannel in 0..<input.channels {
                 let plane = input.values + inputChannel * planeSize
-                // The plane read next, whose band rows split_row asks the cache for.
+                // The plane read next, whose band rows are asked of the cache meanwhile.
                 let upcoming = inputChannel + 1 < input.channels
-                    ? plane + planeSize : slab + 1 < inputs.count ? inputs[slab + 1].values : nil
-                for local in 0..<(4 * tileRows.count + 2) {
-                    let y = firstInputRow + local
-                    let inside = y >= 0 && y < height
-                    kernels.split_row(
-                        inside ? plane + y * width : nil, Int32(width), rows + local * rowLength, Int32(phaseLength),
-                        inside ? upcoming.map { $0 + y * width } : nil)
-                }
-                for bandRow in 0..<tileRows.count {
-                    // B^T down the tile's six rows, for every phase at once, then along each row.
-                    kernels.transform_tile_row(
-                        rows + 4 * bandRow * rowLength, Int32(phaseLength), Int32(across), combined,
-                        transformed + channel * tiles + bandRow * across, stride)
-                }
+                    ? plane + planeSize : slab + 1 < inputs.count ? UnsafePointer(inputs[slab + 1].values) : nil
+                kernels.transform_input_band(
+                    plane, Int32(tiling.height), Int32(tiling.width), Int32(tileRows.lowerBound), Int32(tileRows.count),
+                    Int32(tiling.phaseLength), rows, combined, transformed + channel * tiles, stride, upcoming)
                 channel += 1
             }
         }
@@ -95,19 +79,17 @@ extension WinogradKernel {
         _ products: UnsafePointer<Float>, stride: Int, tiling: WinogradTiling, tileRows: Range<Int>,
         bias: [Float]?, into output: UnsafeMutablePointer<Float>, epilogue: ConvolutionEpilogue, kernels: uvseg_kernels
     ) {
-        let (height, width, across) = (tiling.height, tiling.width, tiling.tilesAcross)
-        let tiles = tileRows.count * across
+        let planeSize = tiling.height * tiling.width
+        let tiles = tileRows.count * tiling.tilesAcross
         let (kind, base, sum) = epilogue.kernelArguments
         for channel in 0..<outputChannels {
-            // The same rows of the next channel, written next.
-            let upcoming = channel + 1 < outputChannels ? height * width : 0
-            for (bandRow, tileRow) in tileRows.enumerated() {
-                let offset = (channel * height + 4 * tileRow) * width
-                kernels.output_tile_row(
-                    products + channel * tiles + bandRow * across, stride, Int32(across), Int32(width),
-                    Int32(min(4, height - 4 * tileRow)), bias?[channel] ?? 0, output + offset, kind,
-                    base.map { $0 + offset }, sum.map { $0 + offset }, upcoming)
-            }
+            let offset = channel * planeSize
+            kernels.output_band(
+                products + channel * tiles, stride, Int32(tileRows.lowerBound), Int32(tileRows.count),
+                Int32(tiling.height), Int32(tiling.width), bias?[channel] ?? 0, output + offset, kind,
+                base.map { $0 + offset }, sum.map { $0 + offset },
+                // The same rows of the next channel, written next.
+                channel + 1 < outputChannels ? planeSize : 0)
         }
     }
 }
