@@ -66,14 +66,22 @@ struct WinogradTiling {
     /// Tiles per band at most: enough columns for sgemm to run near its peak, few enough that a
     /// band's transformed tiles stay near the core.
     static let bandTiles = 32
+    /// Tiles per band at least, where the image has them: the matrix product's widest panel (16
+    /// columns). Narrower bands ran encoder block 3 (16 x 16) at half the rate of the others.
+    static let minimumBandTiles = 16
 
     let height: Int
     let width: Int
 
     var tilesAcross: Int { (width + 3) / 4 }
     var tileRows: Int { (height + 3) / 4 }
-    /// At most half the tile rows, so that two threads share even a small image.
-    var tileRowsPerBand: Int { max(1, min(Self.bandTiles / tilesAcross, (tileRows + 1) / 2)) }
+    /// At most half the tile rows, so that two threads share even a small image, unless that
+    /// leaves a band fewer than `minimumBandTiles` tiles.
+    var tileRowsPerBand: Int {
+        let widest = max(1, min(Self.bandTiles / tilesAcross, (tileRows + 1) / 2))
+        let narrowest = (Self.minimumBandTiles + tilesAcross - 1) / tilesAcross
+        return min(max(widest, narrowest), tileRows)
+    }
     var bandCount: Int { (tileRows + tileRowsPerBand - 1) / tileRowsPerBand }
     var maximumBandTiles: Int { tileRowsPerBand * tilesAcross }
 
