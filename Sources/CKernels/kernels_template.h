@@ -404,13 +404,27 @@ static void KERNEL(upsample_plane)(
     }
 }
 
+/* Row p of a product's right operand: row p of a row-major matrix (offsets NULL), or the values
+ * `offsets[p]` floats on from b, where an implicit im2col matrix takes its taps. */
+static inline __attribute__((always_inline)) const float *KERNEL(operand_row)(
+    const float *b, ptrdiff_t ldb, const int *offsets, int p) {
+    return offsets ? b + offsets[p] : b + p * ldb;
+}
+
+/* The rows of one panel's product, stored or (accumulate) added to c. */
+static inline __attribute__((always_inline)) void KERNEL(finish_panel)(float *c, uvseg_v8 sums, int accumulate) {
+    KERNEL(store8)(c, accumulate ? KERNEL(load8)(c) + sums : sums);
+}
+
 /* c[rows x 16] = a[rows x k] b[k x 16] for one packed panel a: rows (at most 6) x 2 vectors of
  * accumulators. */
 static inline __attribute__((always_inline)) void KERNEL(panel16)(
-    int rows, int k, const float *a, const float *b, ptrdiff_t ldb, float *c, ptrdiff_t ldc) {
+    int rows, int k, const float *a, const float *b, ptrdiff_t ldb, const int *offsets, float *c, ptrdiff_t ldc,
+    int accumulate) {
     uvseg_v8 low[6] = {0}, high[6] = {0};
     for (int p = 0; p < k; p++) {
-        uvseg_v8 b0 = KERNEL(load8)(b + p * ldb), b1 = KERNEL(load8)(b + p * ldb + 8);
+        const float *row = KERNEL(operand_row)(b, ldb, offsets, p);
+        uvseg_v8 b0 = KERNEL(load8)(row), b1 = KERNEL(load8)(row + 8);
         for (int r = 0; r < rows; r++) {
             uvseg_v8 x = KERNEL(splat)(a[p * rows + r]);
             low[r] += x * b0;
@@ -418,20 +432,21 @@ static inline __attribute__((always_inline)) void KERNEL(panel16)(
         }
     }
     for (int r = 0; r < rows; r++) {
-        KERNEL(store8)(c + r * ldc, low[r]);
-        KERNEL(store8)(c + r * ldc + 8, high[r]);
+        KERNEL(finish_panel)(c + r * ldc, low[r], accumulate);
+        KERNEL(finish_panel)(c + r * ldc + 8, high[r], accumulate);
     }
 }
 
 /* c[rows x 8] = a[rows x k] b[k x 8] for one packed panel a. */
 static inline __attribute__((always_inline)) void KERNEL(panel8)(
-    int rows, int k, const float *a, const float *b, ptrdiff_t ldb, float *c, ptrdiff_t ldc) {
+    int rows, int k, const float *a, const float *b, ptrdiff_t ldb, const int *offsets, float *c, ptrdiff_t ldc,
+    int accumulate) {
     uvseg_v8 sums[6] = {0};
     for (int p = 0; p < k; p++) {
-        uvseg_v8 b0 = KERNEL(load8)(b + p * ldb);
+        uvseg_v8 b0 = KERNEL(load8)(KERNEL(operand_row)(b, ldb, offsets, p));
         for (int r = 0; r < rows; r++) sums[r] += KERNEL(splat)(a[p * rows + r]) * b0;
     }
-    for (int r = 0; r < rows; r++) KERNEL(store8)(c + r * ldc, sums[r]);
+    for (int r = 0; r < rows; r++) KERNEL(finish_panel)(c + r * ldc, sums[r], accumulate);
 }
 
 /* Dispatches a panel over a constant row count, so that each copy keeps its sums in registers. */
@@ -445,18 +460,23 @@ static inline __attribute__((always_inline)) void KERNEL(panel8)(
     default: panel(6, __VA_ARGS__); break;           \
     }
 
-static void KERNEL(matrix_product)(int m, int n, int k, const float *a, const float *b, ptrdiff_t ldb, float *c, ptrdiff_t ldc) {
+/* The product of `matrix_product` or of `gathered_product` for one row of n output columns. */
+static inline __attribute__((always_inline)) void KERNEL(product_columns)(
+    int m, int n, int k, const float *a, const float *b, ptrdiff_t ldb, const int *offsets, float *c, ptrdiff_t ldc,
+    int accumulate) {
     int j = 0;
     for (; j + 16 <= n; j += 16) {
         for (int i = 0; i < m; i += UVSEG_PANEL_ROWS) {
             int rows = m - i < UVSEG_PANEL_ROWS ? m - i : UVSEG_PANEL_ROWS;
-            UVSEG_DISPATCH_ROWS(KERNEL(panel16), rows, k, a + (ptrdiff_t)i * k, b + j, ldb, c + (ptrdiff_t)i * ldc + j, ldc)
+            UVSEG_DISPATCH_ROWS(
+                KERNEL(panel16), rows, k, a + (ptrdiff_t)i * k, b + j, ldb, offsets, c + (ptrdiff_t)i * ldc + j, ldc, accumulate)
         }
     }
     for (; j + 8 <= n; j += 8) {
         for (int i = 0; i < m; i += UVSEG_PANEL_ROWS) {
             int rows = m - i < UVSEG_PANEL_ROWS ? m - i : UVSEG_PANEL_ROWS;
-            UVSEG_DISPATCH_ROWS(KERNEL(panel8), rows, k, a + (ptrdiff_t)i * k, b + j, ldb, c + (ptrdiff_t)i * ldc + j, ldc)
+            UVSEG_DISPATCH_ROWS(
+                KERNEL(panel8), rows, k, a + (ptrdiff_t)i * k, b + j, ldb, offsets, c + (ptrdiff_t)i * ldc + j, ldc, accumulate)
         }
     }
     for (; j < n; j++) {
@@ -464,9 +484,23 @@ static void KERNEL(matrix_product)(int m, int n, int k, const float *a, const fl
             int first = i - i % UVSEG_PANEL_ROWS, rows = m - first < UVSEG_PANEL_ROWS ? m - first : UVSEG_PANEL_ROWS;
             const float *panel = a + (ptrdiff_t)first * k;
             float sum = 0;
-            for (int p = 0; p < k; p++) sum += panel[p * rows + i - first] * b[p * ldb + j];
-            c[(ptrdiff_t)i * ldc + j] = sum;
+            for (int p = 0; p < k; p++) sum += panel[p * rows + i - first] * KERNEL(operand_row)(b, ldb, offsets, p)[j];
+            c[(ptrdiff_t)i * ldc + j] = accumulate ? c[(ptrdiff_t)i * ldc + j] + sum : sum;
         }
+    }
+}
+
+static void KERNEL(matrix_product)(int m, int n, int k, const float *a, const float *b, ptrdiff_t ldb, float *c, ptrdiff_t ldc) {
+    KERNEL(product_columns)(m, n, k, a, b, ldb, NULL, c, ldc, 0);
+}
+
+static void KERNEL(gathered_product)(
+    int m, int rows, int width, int k, const float *a, const float *source, ptrdiff_t source_row_stride,
+    const int *offsets, float *c, ptrdiff_t ldc, int accumulate) {
+    for (int row = 0; row < rows; row++) {
+        KERNEL(product_columns)(
+            m, width, k, a, source + (ptrdiff_t)row * source_row_stride, 0, offsets, c + (ptrdiff_t)row * width, ldc,
+            accumulate);
     }
 }
 
@@ -476,5 +510,6 @@ static const uvseg_kernels KERNEL_TABLE = {
     .activate_pool_sum = KERNEL(activate_pool_sum),
     .upsample_plane = KERNEL(upsample_plane),
     .matrix_product = KERNEL(matrix_product),
+    .gathered_product = KERNEL(gathered_product),
     .name = KERNEL_NAME,
 };

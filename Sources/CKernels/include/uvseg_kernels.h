@@ -80,6 +80,15 @@ typedef struct {
      * ldb) and c (m x n, row stride ldc) are row-major. */
     void (*matrix_product)(int m, int n, int k, const float *a, const float *b, ptrdiff_t ldb, float *c, ptrdiff_t ldc);
 
+    /* The same product for a convolution's band of `rows` output rows of `width` pixels, its right
+     * operand the band's im2col matrix without writing it: the value of reduction step p (an input
+     * channel and tap) at output pixel (row, x) is source[row * source_row_stride + x + offsets[p]],
+     * where `source` holds the band's zero-padded input rows. Output channel i of that pixel is
+     * written to (accumulate: added to) c[i * ldc + row * width + x]. */
+    void (*gathered_product)(
+        int m, int rows, int width, int k, const float *a, const float *source, ptrdiff_t source_row_stride,
+        const int *offsets, float *c, ptrdiff_t ldc, int accumulate);
+
     /* A name for reports: "avx2" or "baseline". */
     const char *name;
 } uvseg_kernels;

@@ -39,10 +39,11 @@ struct ComposedConvolution: Sendable {
     }
 
     /// Scratch floats per thread `forEachBand` needs for images `height` x `width`: one band's
-    /// im2col columns and outputs, and one side's gathered input taps and products.
+    /// padded input rows and outputs, and one side's gathered input taps and products.
     static func scratchCount(inputChannels: Int, outputChannels: Int, height: Int, width: Int) -> Int {
-        let bandPixels = min(height, rowsPerBand(width: width)) * width
-        return inputChannels * 25 * bandPixels + outputChannels * channelStride(bandPixels: bandPixels)
+        let rows = min(height, rowsPerBand(width: width))
+        return PaddedBand.count(kernelSize: 5, inputChannels: inputChannels, width: width, maximumRows: rows)
+            + outputChannels * channelStride(bandPixels: rows * width)
             + (BorderCorrection.maximumTaps * inputChannels + outputChannels) * max(height, width)
     }
 
@@ -60,24 +61,21 @@ struct ComposedConvolution: Sendable {
         let rowsPerBand = min(height, Self.rowsPerBand(width: width))
         let bandCount = (height + rowsPerBand - 1) / rowsPerBand
         let kernels = workers.kernels.pointee
-        kernel.weights.withUnsafeBufferPointer { weights in
-            guard let weights = weights.baseAddress else { return }
-            workers.forEachBand(bandCount) { band, scratch in
-                let rows = (band * rowsPerBand)..<min((band + 1) * rowsPerBand, height)
-                let columns = rows.count * width
-                let channelStride = Self.channelStride(bandPixels: columns)
-                let values = scratch.values + kernel.reductionLength * columns
-                for (member, inputs) in members.enumerated() {
-                    kernel.convolveBand(
-                        weights, to: inputs, height: height, width: width, rows: rows, into: values,
-                        channelStride: channelStride, accumulating: false, matrix: scratch.values, kernels: kernels)
-                    for correction in corrections {
-                        correction.apply(
-                            to: inputs, height: height, width: width, rows: rows, into: values,
-                            channelStride: channelStride, scratch: values + outputChannels * channelStride)
-                    }
-                    body(member, rows, values, channelStride)
+        let paddedBand = kernel.paddedBand(width: width, maximumRows: rowsPerBand)
+        workers.forEachBand(bandCount) { band, scratch in
+            let rows = (band * rowsPerBand)..<min((band + 1) * rowsPerBand, height)
+            let channelStride = Self.channelStride(bandPixels: rows.count * width)
+            let values = scratch.values + paddedBand.count
+            for (member, inputs) in members.enumerated() {
+                kernel.convolveBand(
+                    inputs, height: height, rows: rows, through: paddedBand, into: values,
+                    channelStride: channelStride, accumulating: false, scratch: scratch.values, kernels: kernels)
+                for correction in corrections {
+                    correction.apply(
+                        to: inputs, height: height, width: width, rows: rows, into: values,
+                        channelStride: channelStride, scratch: values + outputChannels * channelStride)
                 }
+                body(member, rows, values, channelStride)
             }
         }
     }

@@ -1,14 +1,16 @@
 import CKernels
 import COpenBLAS
 
-/// Stride-1 convolution with zero padding, as im2col + one `cblas_sgemm` per band of output rows.
+/// Stride-1 convolution with zero padding: Winograd's for 3 x 3 kernels with enough input
+/// channels, one `cblas_sgemm` for 1 x 1 kernels, and otherwise one gathered product (an implicit
+/// im2col) per band of output rows.
 ///
-/// Bands bound the im2col matrix to a thread's scratch buffer, so a convolution at any resolution
+/// Bands bound the padded input rows to a thread's scratch buffer, so a convolution at any resolution
 /// needs only that buffer per thread besides its input and output; they are spread over the
 /// threads of `ConvolutionWorkers`, and their size never depends on the thread count.
 extension ConvolutionKernel {
     /// Scratch floats per thread that `apply` needs for `height` x `width` images: one band's
-    /// im2col columns, or one band's Winograd tiles.
+    /// padded input rows, or one band's Winograd tiles.
     func minimumScratchCount(height: Int, width: Int) -> Int {
         Self.scratchCount(inputChannels: inputChannels, outputChannels: outputChannels, size: size, height: height, width: width)
     }
@@ -19,7 +21,9 @@ extension ConvolutionKernel {
         if size == 3 && inputChannels >= WinogradKernel.minimumInputChannels {
             return WinogradTiling(height: height, width: width).scratchCount(inputChannels: inputChannels, outputChannels: outputChannels)
         }
-        return inputChannels * size * size * ConvolutionWorkers.rowsPerBand(width: width) * width
+        return PaddedBand.count(
+            kernelSize: size, inputChannels: inputChannels, width: width,
+            maximumRows: min(height, ConvolutionWorkers.rowsPerBand(width: width)))
     }
 
     /// output = epilogue(conv(concat(inputs), self) + bias), for outputChannels x height x width
@@ -41,18 +45,18 @@ extension ConvolutionKernel {
                 (output + channel * planeSize).update(repeating: bias[channel], count: planeSize)
             }
         }
-        weights.withUnsafeBufferPointer { weights in
-            guard let weights = weights.baseAddress else { return }
-            if size == 1 {
+        if size == 1 {
+            weights.withUnsafeBufferPointer { weights in
+                guard let weights = weights.baseAddress else { return }
                 applyPointwise(weights, to: inputs, planeSize: planeSize, accumulating: bias != nil, into: output)
-                for channel in 0..<outputChannels {
-                    epilogue.applyInPlace(output, offset: channel * planeSize, count: planeSize)
-                }
-            } else {
-                applyByBands(
-                    weights, to: inputs, height: height, width: width, accumulating: bias != nil,
-                    into: output, epilogue: epilogue, workers: workers)
             }
+            for channel in 0..<outputChannels {
+                epilogue.applyInPlace(output, offset: channel * planeSize, count: planeSize)
+            }
+        } else {
+            applyByBands(
+                to: inputs, height: height, width: width, accumulating: bias != nil,
+                into: output, epilogue: epilogue, workers: workers)
         }
     }
 
@@ -75,43 +79,42 @@ extension ConvolutionKernel {
     }
 
     private func applyByBands(
-        _ weights: UnsafePointer<Float>, to inputs: [ChannelSlab], height: Int, width: Int, accumulating: Bool,
+        to inputs: [ChannelSlab], height: Int, width: Int, accumulating: Bool,
         into output: UnsafeMutablePointer<Float>, epilogue: ConvolutionEpilogue, workers: ConvolutionWorkers
     ) {
         let rowsPerBand = min(height, ConvolutionWorkers.rowsPerBand(width: width))
         let bandCount = (height + rowsPerBand - 1) / rowsPerBand
+        let band = paddedBand(width: width, maximumRows: rowsPerBand)
         let kernels = workers.kernels.pointee
-        workers.forEachBand(bandCount) { band, scratch in
-            let firstRow = band * rowsPerBand
+        workers.forEachBand(bandCount) { bandIndex, scratch in
+            let firstRow = bandIndex * rowsPerBand
             let rows = firstRow..<min(firstRow + rowsPerBand, height)
             convolveBand(
-                weights, to: inputs, height: height, width: width, rows: rows, into: output + firstRow * width,
-                channelStride: height * width, accumulating: accumulating, matrix: scratch.values, kernels: kernels)
+                inputs, height: height, rows: rows, through: band, into: output + firstRow * width,
+                channelStride: height * width, accumulating: accumulating, scratch: scratch.values, kernels: kernels)
             for channel in 0..<outputChannels {
                 epilogue.applyInPlace(output, offset: channel * height * width + firstRow * width, count: rows.count * width)
             }
         }
     }
 
+    /// How `convolveBand` reads the input of bands of at most `maximumRows` rows of `width` pixels.
+    func paddedBand(width: Int, maximumRows: Int) -> PaddedBand {
+        PaddedBand(kernelSize: size, inputChannels: inputChannels, width: width, maximumRows: maximumRows)
+    }
+
     /// The outputs of image rows `rows`, no bias: output[channel x channelStride + pixel of the
-    /// band] = (or += when `accumulating`) the convolution there. `matrix` holds the band's
-    /// im2col columns (reductionLength x rows.count x width floats).
+    /// band] = (or += when `accumulating`) the convolution there, by CKernels' gathered product
+    /// from the band's padded input rows, which it writes into `scratch` (`band.count` floats).
+    /// For the kernels larger than 1 x 1 that are not Winograd's.
     func convolveBand(
-        _ weights: UnsafePointer<Float>, to inputs: [ChannelSlab], height: Int, width: Int, rows: Range<Int>,
+        _ inputs: [ChannelSlab], height: Int, rows: Range<Int>, through band: PaddedBand,
         into output: UnsafeMutablePointer<Float>, channelStride: Int, accumulating: Bool,
-        matrix: UnsafeMutablePointer<Float>, kernels: uvseg_kernels
+        scratch: UnsafeMutablePointer<Float>, kernels: uvseg_kernels
     ) {
-        let columns = rows.count * width
-        Im2Col.fill(matrix, from: inputs, height: height, width: width, kernelSize: size, rows: rows)
-        if let panels, !accumulating {
-            kernels.matrix_product(
-                Int32(outputChannels), Int32(columns), Int32(reductionLength), panels, matrix, columns, output, channelStride)
-        } else {
-            cblas_sgemm(
-                CblasRowMajor, CblasNoTrans, CblasNoTrans,
-                Int32(outputChannels), Int32(columns), Int32(reductionLength),
-                1, weights, Int32(reductionLength), matrix, Int32(columns),
-                accumulating ? 1 : 0, output, Int32(channelStride))
-        }
+        band.fill(scratch, from: inputs, height: height, rows: rows)
+        kernels.gathered_product(
+            Int32(outputChannels), Int32(rows.count), Int32(band.width), Int32(reductionLength), panels, scratch,
+            band.rowStride, band.offsets, output, channelStride, accumulating ? 1 : 0)
     }
 }

@@ -10,9 +10,9 @@ struct ConvolutionKernel: Sendable {
     let weights: [Float]
     /// The same convolution in the Winograd domain, for 3 x 3 kernels with enough input channels.
     let winograd: WinogradKernel?
-    /// `weights` packed for CKernels' matrix product, for the other kernels larger than 1 x 1: it
-    /// writes a band's outputs without the separate pass that zeroes them in sgemm.
-    let panels: [Float]?
+    /// `weights` packed for CKernels' gathered product, for the other kernels larger than 1 x 1
+    /// (empty for the rest).
+    let panels: [Float]
 
     /// A kernel from a checked [out, in, size, size] checkpoint tensor.
     init(_ tensor: CheckpointTensor, name: String) throws(UVSegError) {
@@ -32,7 +32,7 @@ struct ConvolutionKernel: Sendable {
         winograd = size == 3 && inputChannels >= WinogradKernel.minimumInputChannels
             ? WinogradKernel(outputChannels: outputChannels, inputChannels: inputChannels, weights: weights) : nil
         panels = size > 1 && winograd == nil
-            ? PanelPacking.packed(weights[...], rows: outputChannels, columns: inputChannels * size * size) : nil
+            ? PanelPacking.packed(weights[...], rows: outputChannels, columns: inputChannels * size * size) : []
     }
 
     /// Rows of the im2col matrix this kernel multiplies: input channels x taps.
