@@ -3,6 +3,7 @@
  * KERNEL(name), KERNEL_TABLE, KERNEL_NAME and KERNEL_HAS_AVX2 defined. Vectors are eight floats;
  * in the baseline variant the compiler lowers each operation to the narrower instructions it has.
  */
+#include <stdint.h>
 #include <string.h>
 
 #ifndef UVSEG_KERNELS_VECTOR_TYPES
@@ -329,7 +330,27 @@ static void KERNEL(output_band)(
     }
 }
 
-static void KERNEL(activate_pool_sum)(const float *a, const float *b, int height, int width, float *pooled, float *sum) {
+/* Eight floats written past the caches where p is 16-byte aligned (two four-float non-temporal
+ * stores), otherwise as store8; `fence_streamed` must follow before other threads read them. */
+static inline void KERNEL(stream8)(float *p, uvseg_v8 v) {
+    if (((uintptr_t)p & 15) == 0) {
+        __builtin_nontemporal_store(__builtin_shufflevector(v, v, 0, 1, 2, 3), (uvseg_v4 *)p);
+        __builtin_nontemporal_store(__builtin_shufflevector(v, v, 4, 5, 6, 7), (uvseg_v4 *)(p + 4));
+    } else {
+        KERNEL(store8)(p, v);
+    }
+}
+
+/* Orders the non-temporal stores before everything after: they are weakly ordered. */
+static inline void KERNEL(fence_streamed)(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_sfence();
+#else
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+#endif
+}
+
+static void KERNEL(activate_pool_sum_plane)(const float *a, const float *b, int height, int width, float *pooled, float *sum) {
     int half = width / 2;
     for (int y = 0; y + 1 < height; y += 2) {
         ptrdiff_t top = (ptrdiff_t)y * width, bottom = top + width;
@@ -347,7 +368,7 @@ static void KERNEL(activate_pool_sum)(const float *a, const float *b, int height
             uvseg_v8 left = KERNEL(max8)(v[0], v[2]), right = KERNEL(max8)(v[1], v[3]);
             uvseg_v8 even = __builtin_shufflevector(left, right, 0, 2, 4, 6, 8, 10, 12, 14);
             uvseg_v8 odd = __builtin_shufflevector(left, right, 1, 3, 5, 7, 9, 11, 13, 15);
-            KERNEL(store8)(target + x / 2, KERNEL(max8)(even, odd));
+            KERNEL(stream8)(target + x / 2, KERNEL(max8)(even, odd));
         }
         for (; x + 1 < width; x += 2) {
             float v[4];
@@ -361,6 +382,17 @@ static void KERNEL(activate_pool_sum)(const float *a, const float *b, int height
             target[x / 2] = lower > upper ? lower : upper;
         }
     }
+}
+
+static void KERNEL(activate_pool_sum)(
+    const float *a, ptrdiff_t plane, const float *b, ptrdiff_t b_channel_stride, int channels, int height, int width,
+    float *pooled, ptrdiff_t pooled_plane, float *sum) {
+    for (int channel = 0; channel < channels; channel++) {
+        KERNEL(activate_pool_sum_plane)(
+            a + channel * plane, b ? b + channel * b_channel_stride : NULL, height, width, pooled + channel * pooled_plane,
+            sum + channel * plane);
+    }
+    KERNEL(fence_streamed)();
 }
 
 static void KERNEL(upsample_plane)(

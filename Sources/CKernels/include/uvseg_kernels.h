@@ -61,9 +61,16 @@ typedef struct {
         const float *products, ptrdiff_t stride, int first_tile_row, int tile_rows, int height, int width, float bias,
         float *output, uvseg_epilogue_kind epilogue, const float *base, float *sum, ptrdiff_t upcoming);
 
-    /* For one channel plane of even height and width: v = LeakyReLU(a + b) at every pixel (b NULL:
-     * v = LeakyReLU(a)), sum += v, and pooled (height/2 x width/2) = the 2 x 2 maxima of v. */
-    void (*activate_pool_sum)(const float *a, const float *b, int height, int width, float *pooled, float *sum);
+    /* For `channels` channels of rows of even height and width: v = LeakyReLU(a + b) at every
+     * pixel (b NULL: v = LeakyReLU(a)), sum += v, and pooled (height/2 x width/2) = the 2 x 2
+     * maxima of v. Channels lie `plane` floats apart in a and sum, `b_channel_stride` in b and
+     * `pooled_plane` in pooled. The pooled values are written past the caches (non-temporal
+     * stores where 16-byte aligned, fenced before returning): they are read only after the whole
+     * member loop, long after they would have left the caches, and fetching their lines before
+     * writing them only took bandwidth. */
+    void (*activate_pool_sum)(
+        const float *a, ptrdiff_t plane, const float *b, ptrdiff_t b_channel_stride, int channels, int height, int width,
+        float *pooled, ptrdiff_t pooled_plane, float *sum);
 
     /* 2x bilinear upsampling of one input_height x input_width plane into `target` (twice the
      * height and width), in PyTorch's order of operations and without fused multiply-adds:

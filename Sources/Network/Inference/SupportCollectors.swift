@@ -174,14 +174,12 @@ final class PooledOutputCollector {
             addendChannelStride: Int, into pooled: FeatureMap, kernels: uvseg_kernels
         ) {
             let (width, plane) = (preActivation.width, preActivation.planeSize)
-            let sum = mean.values
-            for channel in channels {
-                let offset = channel * plane + rows.lowerBound * width
-                kernels.activate_pool_sum(
-                    preActivation.values + offset, addend.map { $0 + channel * addendChannelStride }, Int32(rows.count),
-                    Int32(width), pooled.values + channel * pooled.planeSize + rows.lowerBound / 2 * pooled.width,
-                    sum + offset)
-            }
+            let offset = channels.lowerBound * plane + rows.lowerBound * width
+            kernels.activate_pool_sum(
+                preActivation.values + offset, plane, addend.map { $0 + channels.lowerBound * addendChannelStride },
+                addendChannelStride, Int32(channels.count), Int32(rows.count), Int32(width),
+                pooled.values + channels.lowerBound * pooled.planeSize + rows.lowerBound / 2 * pooled.width,
+                pooled.planeSize, mean.values + offset)
         }
 
         /// Keeps the member's pooled map once all its rows are in.
