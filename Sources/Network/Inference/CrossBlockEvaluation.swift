@@ -46,16 +46,17 @@ extension ForwardPass {
         let crossSupportSum = try FeatureMap(channels: crossFeatures, height: height, width: width, pool: workers.pool)
         let summed = try terms.summedMap(crossSupportSum: crossSupportSum)
         let groups = MemberGroups(memberCount: supportCount)
-        let lanes = try (0..<memberLaneCount(supportCount: supportCount)).map { (_) throws(UVSegError) in
-            try MemberLane(terms, summingInto: summed, destination: supportOutput)
+        let laneCount = memberLaneCount(supportCount: supportCount)
+        let slots = try (0..<(laneCount * GroupSchedule.slotsPerLane)).map { (_) throws(UVSegError) in
+            try MemberSlot(terms, summingInto: summed, destination: supportOutput)
         }
-        try forEachMemberGroup(groups, laneCount: lanes.count) { (group, lane, pass) throws(UVSegError) in
-            try lanes[lane].begin(group: group)
-            try lanes[lane].add(
+        try forEachMemberGroup(groups, laneCount: laneCount) { (group, lane, slot, pass) throws(UVSegError) in
+            try slots[slot].begin(group: group)
+            try slots[slot].add(
                 groups.members(of: group), input: { (member) throws(UVSegError) in try supportInput(member, lane, pass.workers) },
                 pass: pass)
-        } commit: { lane, pass in
-            lanes[lane].commit(workers: pass.workers)
+        } commit: { slot, pass in
+            slots[slot].commit(workers: pass.workers)
         }
         terms.finish(summed: summed, into: crossSupportSum, pass: self)
 
@@ -92,7 +93,7 @@ extension ForwardPass {
     }
 }
 
-/// What a block's member loop shares between its lanes: the block, how each member's terms are
+/// What a block's member loop shares between its slots: the block, how each member's terms are
 /// formed, and the per-target maps they start from.
 ///
 /// Several targets share the member term: U_k' = LeakyReLU(A + conv(V_k, Ws)) with
@@ -170,9 +171,9 @@ private struct MemberTerms {
     }
 }
 
-/// One lane of a block's member loop: the buffers each member streams through, and the lane's
-/// parts of the member sum and of the support output's destination.
-private final class MemberLane {
+/// One slot of a block's member loop (`GroupSchedule`): the buffers each member of its group
+/// streams through, and the slot's parts of the member sum and of the support output's destination.
+private final class MemberSlot {
     private let terms: MemberTerms
     private let sum: PartialSum
     private let output: SupportOutput?
@@ -287,14 +288,14 @@ private final class MemberLane {
         }
     }
 
-    /// Adds the lane's current group to the block's sum and destination.
+    /// Adds the slot's current group to the block's sum and destination.
     func commit(workers: ConvolutionWorkers) {
         sum.commit(workers: workers)
         for part in output?.part.collectorParts ?? [] { part.commit(workers: workers) }
     }
 }
 
-/// Where a lane's U_k' go: the map it is written to, reused for every member, and the lane's part
+/// Where a slot's U_k' go: the map it is written to, reused for every member, and the slot's part
 /// of the destination.
 private struct SupportOutput {
     enum Part {

@@ -39,17 +39,18 @@ struct ForwardPass {
         min(workers.threadCount, MemberGroups(memberCount: supportCount).count)
     }
 
-    /// Runs `work(group, lane, pass)` for every group of `groups`, spread over `laneCount` lanes
-    /// that each run on one thread with `pass` bound to it, and `commit(lane, pass)` after each
-    /// group, in group order (`GroupSchedule.run`).
+    /// Runs `work(group, lane, slot, pass)` for every group of `groups`, spread over `laneCount`
+    /// lanes that each run on one thread with `pass` bound to it, and `commit(slot, pass)` once
+    /// per group, in group order (`GroupSchedule.run`): `laneCount` x `GroupSchedule.slotsPerLane`
+    /// slots in all.
     func forEachMemberGroup(
-        _ groups: MemberGroups, laneCount: Int, _ work: (Int, Int, ForwardPass) throws(UVSegError) -> Void,
+        _ groups: MemberGroups, laneCount: Int, _ work: (Int, Int, Int, ForwardPass) throws(UVSegError) -> Void,
         commit: (Int, ForwardPass) -> Void
     ) throws(UVSegError) {
-        try GroupSchedule.run(groups.count, laneCount: laneCount, on: workers) { (group, lane, laneWorkers) throws(UVSegError) in
-            try work(group, lane, on(laneWorkers))
-        } commit: { lane, laneWorkers in
-            commit(lane, on(laneWorkers))
+        try GroupSchedule.run(groups.count, laneCount: laneCount, on: workers) { (group, lane, slot, laneWorkers) throws(UVSegError) in
+            try work(group, lane, slot, on(laneWorkers))
+        } commit: { slot, laneWorkers in
+            commit(slot, on(laneWorkers))
         }
     }
 

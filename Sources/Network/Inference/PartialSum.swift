@@ -1,10 +1,10 @@
 import Diagnostics
 
-/// One lane's part of a sum over support members: the members of its current group are summed into
+/// One slot's part of a sum over support members: the members of its current group are summed into
 /// `values`, which `commit` adds to the total when the group's turn comes (`GroupSchedule`).
 ///
 /// The first group sums straight into the total, which is zero until then: 0 + x is x, so that is
-/// the same as adding a partial, without the partial's memory or its pass. A lane allocates its
+/// the same as adding a partial, without the partial's memory or its pass. A slot allocates its
 /// partial only when it takes a later group.
 final class PartialSum {
     private let total: UnsafeMutablePointer<Float>

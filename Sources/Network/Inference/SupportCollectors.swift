@@ -1,7 +1,7 @@
 import CKernels
 import Diagnostics
 
-/// A lane's share of what a member loop hands to a collector: the outputs of its current group of
+/// A slot's share of what a member loop hands to a collector: the outputs of its current group of
 /// members, added to the collector's when the group's turn comes (`GroupSchedule`).
 protocol CollectorPart {
     /// Starts group `group` of the member loop.
@@ -21,7 +21,7 @@ final class MemberCollector {
         self.pooling = pooling
     }
 
-    /// A lane's part: it keeps the maps it receives, which their sender must not reuse.
+    /// A slot's part: it keeps the maps it receives, which their sender must not reuse.
     final class Part: CollectorPart {
         private let collector: MemberCollector
         private var maps: [FeatureMap] = []
@@ -76,7 +76,7 @@ final class MeanCollector {
         self.workers = workers
     }
 
-    /// A lane's part: its partial sum, and how many maps went in.
+    /// A slot's part: its partial sum, and how many maps went in.
     final class Part: CollectorPart {
         private let collector: MeanCollector
         private let partial: PartialSum
@@ -131,7 +131,7 @@ final class PooledOutputCollector {
         mean = try MeanCollector(channels: channels, height: height, width: width, workers: workers)
     }
 
-    /// A lane's part: the pooled maps of its group and its part of the mean.
+    /// A slot's part: the pooled maps of its group and its part of the mean.
     final class Part: CollectorPart {
         private let members: MemberCollector.Part
         private let mean: MeanCollector.Part

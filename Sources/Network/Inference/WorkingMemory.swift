@@ -3,15 +3,15 @@
 /// An upper bound that follows `ForwardPass`: each thread's convolution scratch, the full-resolution maps of
 /// encoder block 0 for each query of a batch (with that query's pooled support members), the
 /// per-member support maps below full resolution of one query, each block's temporaries, and the
-/// buffers of each thread's lane of a member loop.
+/// buffers of each slot of a member loop.
 struct WorkingMemory {
     let architecture: UniverSegArchitecture
     let shape: PredictionShape
     /// Threads of the call, each with its own scratch.
     let threadCount: Int
 
-    /// Floats of one thread's scratch: one band of the largest convolution at any level (im2col
-    /// columns or Winograd tiles, or encoder block 0's composed convolution), or the rows of the
+    /// Floats of one thread's scratch: one band of the largest convolution at any level (padded
+    /// input rows or Winograd tiles, or encoder block 0's composed convolution), or the rows of the
     /// largest upsampling.
     var scratchCount: Int {
         let upsampling = BilinearUpsampling(inputHeight: shape.height / 2, inputWidth: shape.width / 2).scratchCount
@@ -65,15 +65,16 @@ struct WorkingMemory {
                 * (3 * Double(widths.crossFeatures) + 5 * Double(widths.outputFeatures) + 2 * Double(inputs.target))
         }
 
-        // Each lane of one block's member loop (one per thread at most): its partial sums and the
-        // maps its members stream through, and in encoder block 0 a partial mean per query.
-        let lane = architecture.blockPositions.map { position in
+        // Each slot of one block's member loop (`GroupSchedule.slotsPerLane` per thread): its
+        // partial sums and the maps its members stream through, and in encoder block 0 a partial
+        // mean per query.
+        let slot = architecture.blockPositions.map { position in
             let widths = architecture.widths(position)
             return pixels(architecture.level(of: position)) * (2 * Double(widths.crossFeatures) + 4 * Double(widths.outputFeatures))
         }.max() ?? 0
-        let lanes = Double(threadCount) * (lane + Double(batchSize) * output0 * pixels(0))
+        let slots = Double(threadCount * GroupSchedule.slotsPerLane) * (slot + Double(batchSize) * output0 * pixels(0))
 
-        let floats = Double(threadCount) * Double(scratchCount) + Double(batchSize) * perQuery + memberMaps + temporaries + lanes
+        let floats = Double(threadCount) * Double(scratchCount) + Double(batchSize) * perQuery + memberMaps + temporaries + slots
         return floats * Double(MemoryLayout<Float>.stride)
     }
 }
