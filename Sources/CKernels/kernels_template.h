@@ -11,6 +11,7 @@
 typedef float uvseg_v8 __attribute__((vector_size(32)));
 typedef int uvseg_v8i __attribute__((vector_size(32)));
 typedef float uvseg_v4 __attribute__((vector_size(16)));
+typedef int uvseg_v4i __attribute__((vector_size(16)));
 
 /* B^T d for six values (vectors or scalars) of a tile column or row: points 0, 1, -1, 1/2, -2, oo. */
 #define UVSEG_INPUT_TRANSFORM(d0, d1, d2, d3, d4, d5, r)          \
@@ -80,6 +81,17 @@ static inline uvseg_v8 KERNEL(max8)(uvseg_v8 x, uvseg_v8 y) {
     return (uvseg_v8)(((uvseg_v8i)y & larger) | ((uvseg_v8i)x & ~larger));
 }
 
+/* Phases 0 to 3 of four consecutive k from their sixteen columns, a 4 x 4 transpose: r0 holds
+ * columns 4k - 1 ... 4k + 2, r1 the next four, and so on. */
+static inline void KERNEL(split_block)(uvseg_v4 r0, uvseg_v4 r1, uvseg_v4 r2, uvseg_v4 r3, float *split, int phase_length) {
+    uvseg_v4 a = __builtin_shufflevector(r0, r1, 0, 4, 1, 5), b = __builtin_shufflevector(r2, r3, 0, 4, 1, 5);
+    uvseg_v4 c = __builtin_shufflevector(r0, r1, 2, 6, 3, 7), d = __builtin_shufflevector(r2, r3, 2, 6, 3, 7);
+    KERNEL(store4)(split, __builtin_shufflevector(a, b, 0, 1, 4, 5));
+    KERNEL(store4)(split + phase_length, __builtin_shufflevector(a, b, 2, 3, 6, 7));
+    KERNEL(store4)(split + 2 * phase_length, __builtin_shufflevector(c, d, 0, 1, 4, 5));
+    KERNEL(store4)(split + 3 * phase_length, __builtin_shufflevector(c, d, 2, 3, 6, 7));
+}
+
 /* split[q * phase_length + k] = row[4k + q - 1] (NULL row: a row outside the image), zero outside;
  * asks the cache for the same columns of `upcoming` (NULL: none). Kept out of line, as is
  * transform_tile_row: inlined into transform_input_band, the two ran about a tenth slower. */
@@ -94,25 +106,35 @@ static __attribute__((noinline)) void KERNEL(split_row)(const float *row, int wi
         split[(column + 1) * phase_length] = column < width ? row[column] : 0;
     }
     /* Phase q of k is column 4k + q - 1: from k = 1 on, four k at a time are a 4 x 4 transpose of
-     * columns 4k - 1 ... 4k + 14, while those lie inside the row. Every k written has a column
-     * 4k - 1 inside the row, so k is at most the tile count, below phase_length. */
+     * columns 4k - 1 ... 4k + 14, while those lie inside the row. Those k have a column 4k - 1
+     * inside the row, so they are at most the tile count, below phase_length. */
     int k = 1;
     for (; 4 * k + 15 <= width; k += 4) {
         /* One cache line of the upcoming row per sixteen columns, spread through the loop: a
          * burst of prefetches would stall on the core's few outstanding misses. */
         if (upcoming) __builtin_prefetch(upcoming + 4 * k - 1);
         const float *columns = row + 4 * k - 1;
-        uvseg_v4 r0 = KERNEL(load4)(columns), r1 = KERNEL(load4)(columns + 4);
-        uvseg_v4 r2 = KERNEL(load4)(columns + 8), r3 = KERNEL(load4)(columns + 12);
-        uvseg_v4 a = __builtin_shufflevector(r0, r1, 0, 4, 1, 5), b = __builtin_shufflevector(r2, r3, 0, 4, 1, 5);
-        uvseg_v4 c = __builtin_shufflevector(r0, r1, 2, 6, 3, 7), d = __builtin_shufflevector(r2, r3, 2, 6, 3, 7);
-        KERNEL(store4)(split + k, __builtin_shufflevector(a, b, 0, 1, 4, 5));
-        KERNEL(store4)(split + phase_length + k, __builtin_shufflevector(a, b, 2, 3, 6, 7));
-        KERNEL(store4)(split + 2 * phase_length + k, __builtin_shufflevector(c, d, 0, 1, 4, 5));
-        KERNEL(store4)(split + 3 * phase_length + k, __builtin_shufflevector(c, d, 2, 3, 6, 7));
+        KERNEL(split_block)(
+            KERNEL(load4)(columns), KERNEL(load4)(columns + 4), KERNEL(load4)(columns + 8), KERNEL(load4)(columns + 12),
+            split + k, phase_length);
     }
-    /* The last columns, fewer than sixteen, one k at a time. */
     if (upcoming && 4 * k - 1 < width) __builtin_prefetch(upcoming + 4 * k - 1);
+#if KERNEL_HAS_AVX2
+    /* The last columns, fewer than sixteen, as one more block where its four k fit the phases:
+     * the loads past the row's end are masked, reading zeros without touching that memory. */
+    if (4 * k - 1 < width && k + 4 <= phase_length) {
+        const float *columns = row + 4 * k - 1;
+        int valid = width - (4 * k - 1);
+        uvseg_v4 r[4];
+        for (int i = 0; i < 4; i++) {
+            uvseg_v4i lanes = (uvseg_v4i){0, 1, 2, 3} + 4 * i;
+            r[i] = __builtin_ia32_maskloadps((const uvseg_v4 *)(columns + 4 * i), lanes < valid);
+        }
+        KERNEL(split_block)(r[0], r[1], r[2], r[3], split + k, phase_length);
+        k += 4;
+    }
+#endif
+    /* The last columns, one k at a time. */
     for (; 4 * k - 1 < width; k++) {
         for (int q = 0; q < 4; q++) {
             int column = 4 * k + q - 1;
