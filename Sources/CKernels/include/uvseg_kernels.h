@@ -1,8 +1,9 @@
 /*
- * Inner loops of libuvseg's network: the Winograd F(4x4, 3x3) transforms, a matrix product,
- * the activation and pooling of encoder block 0's members and bilinear upsampling, written once
- * with vector extensions and compiled twice, for AVX2 + FMA and for the baseline instruction set;
- * uvseg_kernels_select() picks the variant the CPU runs.
+ * Inner loops of libuvseg's network: the Winograd F(4x4, 3x3) transforms, a matrix product (also
+ * gathered from a band's padded input rows, an implicit im2col), the activation and pooling of
+ * encoder block 0's members and bilinear upsampling, written once with vector extensions and
+ * compiled twice, for AVX2 + FMA and for the baseline instruction set; uvseg_kernels_select()
+ * picks the variant the CPU runs.
  *
  * Internal to the library (no uvs_ prefix: the export list keeps these symbols out of
  * libuvseg.so's interface). Every pointer is valid for the extents given; nothing is allocated.

@@ -1,7 +1,7 @@
 /// How `UniverSegNetwork.floatingPointOperations` counts a 3 x 3 convolution.
 public enum ConvolutionCounting: Sendable {
     /// The arithmetic actually performed: a Winograd convolution's GEMM multiply-adds and its
-    /// transforms, an im2col convolution's multiply-adds.
+    /// transforms, the other convolutions' multiply-adds.
     case performed
     /// Every 3 x 3 convolution as a direct one (9 multiply-adds per input channel and output
     /// pixel): the work a plain implementation of the same computation does.
