@@ -22,6 +22,18 @@ struct BufferPoolTests {
         #expect(pool.keptFloatCount == 1999)
     }
 
+    @Test("buffers start on a cache line and are zero-filled, with or without a pool, any size",
+          arguments: [0, 1, 3, 17, 1000, 1 << 20])
+    func alignedAndZeroed(count: Int) throws {
+        let pool = BufferPool()
+        for buffer in [try FloatBuffer(count: count), try FloatBuffer(count: count, pool: pool)] {
+            #expect(UInt(bitPattern: buffer.values) % UInt(FloatBuffer.alignment) == 0)
+            #expect(UnsafeBufferPointer(start: buffer.values, count: count).allSatisfy { $0 == 0 })
+            // The whole extent is writable.
+            buffer.values.update(repeating: 1, count: max(count, 1))
+        }
+    }
+
     @Test("memory that cannot be had is an error, after what the pool keeps went back to the system")
     func outOfMemoryReleasesKept() throws {
         let pool = BufferPool()

@@ -56,7 +56,7 @@ final class BufferPool: Sendable {
     /// Gives the buffers at `addresses` back to the system.
     private static func release(_ addresses: [UInt]) {
         for address in addresses {
-            free(UnsafeMutableRawPointer(bitPattern: address))
+            if let memory = UnsafeMutablePointer<Float>(bitPattern: address) { FloatBuffer.releaseSystemMemory(memory) }
         }
     }
 
