@@ -15,8 +15,8 @@ struct MemberGroups {
 
     /// At least two groups from two members on, so that two threads share even a small set. From
     /// `shrinkingTailFrom` members on, each group takes at most a third of the members left (two
-    /// at least): the lanes then run out of work within a couple of members of one another
-    /// instead of up to a whole group apart, and few groups are added.
+    /// at least, unless only one is left): the lanes then run out of work within a couple of
+    /// members of one another instead of up to a whole group apart, and few groups are added.
     init(memberCount: Int) {
         self.memberCount = memberCount
         let size = max(1, min(Self.maximumSize, memberCount / 2))
