@@ -20,8 +20,7 @@ struct PaddedBand {
     /// bands of at most `maximumRows` rows of `width` pixels.
     init(kernelSize: Int, inputChannels: Int, width: Int, maximumRows: Int) {
         (self.kernelSize, self.inputChannels, self.width) = (kernelSize, inputChannels, width)
-        let rowStride = width + kernelSize - 1
-        let channelStride = (maximumRows + kernelSize - 1) * rowStride
+        let (rowStride, channelStride) = Self.strides(kernelSize: kernelSize, width: width, maximumRows: maximumRows)
         (self.rowStride, self.channelStride) = (rowStride, channelStride)
         offsets = (0..<inputChannels).flatMap { channel in
             (0..<kernelSize).flatMap { tapRow in
@@ -35,7 +34,13 @@ struct PaddedBand {
 
     /// `count` of a padded band of these sizes, before it is made.
     static func count(kernelSize: Int, inputChannels: Int, width: Int, maximumRows: Int) -> Int {
-        inputChannels * (maximumRows + kernelSize - 1) * (width + kernelSize - 1)
+        inputChannels * strides(kernelSize: kernelSize, width: width, maximumRows: maximumRows).channel
+    }
+
+    /// `rowStride` and `channelStride`: a row and the tallest band with the kernel's reach on each side.
+    private static func strides(kernelSize: Int, width: Int, maximumRows: Int) -> (row: Int, channel: Int) {
+        let row = width + kernelSize - 1
+        return (row, (maximumRows + kernelSize - 1) * row)
     }
 
     /// Writes the padded input rows of output rows `rows` of `inputs` (height x width planes) into
