@@ -4,7 +4,7 @@ import ctypes
 
 import numpy as np
 
-OK, INVALID_ARGUMENT, CANCELLED = 0, 1, 6
+OK, INVALID_ARGUMENT, IO, BAD_FORMAT, UNSUPPORTED, OUT_OF_MEMORY, CANCELLED = range(7)
 VOLUME = ctypes.c_void_p
 HANDLE = ctypes.c_void_p
 PROGRESS = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_double, ctypes.c_char_p, ctypes.c_void_p)
