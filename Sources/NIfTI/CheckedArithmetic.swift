@@ -1,3 +1,5 @@
+import Diagnostics
+
 /// Arithmetic on sizes that come from files, where overflow is a property of the input, not a bug.
 extension Array where Element == Int {
     /// The product of the elements, or nil when it overflows.
@@ -25,12 +27,5 @@ extension Int {
     }
 
     /// A byte count for a person: "4.0 GiB", "12 MiB", "1234 bytes".
-    var formattedBytes: String {
-        if self >= 1 << 30 {
-            let tenths = Int((Double(self) / Double(1 << 30) * 10).rounded())
-            return "\(tenths / 10).\(tenths % 10) GiB"
-        }
-        if self >= 1 << 20 { return "\(self >> 20) MiB" }
-        return "\(self) bytes"
-    }
+    var formattedBytes: String { MemoryBudget.text(self) }
 }
