@@ -7,15 +7,26 @@
 # Swift tests use @testable imports without a second build of the library.
 SWIFT_FLAGS := -c release -Xswiftc -enable-testing
 BUILD_DIR := .build/release
+# bash with pipefail: a recipe's pipeline fails when any command in it fails.
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 CC ?= cc
 C_FLAGS := -std=c11 -Wall -Wextra -Werror -Iinclude
 C_LINK := -L$(BUILD_DIR) -luvseg -Wl,-rpath,$(abspath $(BUILD_DIR)) -lm -lpthread
 CXX_FLAGS := -std=c++17 -Wall -Wextra -Werror -Iinclude
 # make install PREFIX=...: where the library, headers, command, pkg-config and CMake files go.
 PREFIX ?= /usr/local
-# The Python packages under test are pip-installed here and put first on the import path.
-PYTHON_SITE := $(BUILD_DIR)/python-site
-PYTHON_TEST_ENV := UVSEG_LIBRARY=$(abspath $(BUILD_DIR))/libuvseg.so PYTHONPATH=$(abspath $(PYTHON_SITE))
+# Every Python test runs in a virtual environment made from the project's requirement files only
+# (build backends included), so what the machine's own Python has installed never matters.
+PYTHON_ENV := $(BUILD_DIR)/python-env
+PYTHON := $(PYTHON_ENV)/bin/python
+# Made when the environment's packages are installed: bin/python is a link to the machine's own
+# Python, whose age says nothing of the environment's.
+PYTHON_READY := $(PYTHON_ENV)/installed
+PYTHON_REQUIREMENTS := tools/requirements-test.txt bindings/napari/requirements-test.txt
+PIP := $(PYTHON) -m pip install -q --disable-pip-version-check
+# The environment's bin folder first, so that scripts calling python3 get it too.
+PYTHON_TEST_ENV := PATH=$(abspath $(PYTHON_ENV))/bin:$$PATH UVSEG_LIBRARY=$(abspath $(BUILD_DIR))/libuvseg.so
 
 .PHONY: deps build test demo swift-test c-test python-test abi-check cpp-test python-packages \
 	examples-test install install-check napari-test
@@ -23,8 +34,9 @@ PYTHON_TEST_ENV := UVSEG_LIBRARY=$(abspath $(BUILD_DIR))/libuvseg.so PYTHONPATH=
 deps:
 	tools/install-deps.sh
 
+# The compiler's progress lines are left out; its warnings and errors are not.
 build: deps
-	swift build $(SWIFT_FLAGS) --build-tests
+	swift build $(SWIFT_FLAGS) --build-tests 2>&1 | { grep -v '^\[[0-9]*/[0-9]*\]' || true; }
 
 # The main job on the shipped defaults: the built-in model segments demo case 1 from the labelled
 # cases 2 to 6, then the result is scored against case 1's own labels.
@@ -43,16 +55,18 @@ test: build
 	$(MAKE) --no-print-directory swift-test c-test cpp-test python-test examples-test install-check \
 		napari-test abi-check
 
+# Every Swift test is a Swift Testing test: XCTest would only report that it ran none.
 swift-test:
-	swift test $(SWIFT_FLAGS) --skip-build
+	swift test $(SWIFT_FLAGS) --skip-build --disable-xctest -q
 
 c-test:
 	$(CC) $(C_FLAGS) Tests/c/contract_test.c $(C_LINK) -o $(BUILD_DIR)/contract_test
 	$(BUILD_DIR)/contract_test Tests/NetworkTests/Fixtures
 
+# Only the napari plug-in's test needs pytest plug-ins (pytest-qt, napari's own).
 python-test: python-packages
-	UVSEG_BUILD_DIR=$(abspath $(BUILD_DIR)) python3 -m pytest -q Tests/python
-	$(PYTHON_TEST_ENV) python3 -m pytest -q -p no:napari bindings/python/tests
+	UVSEG_BUILD_DIR=$(abspath $(BUILD_DIR)) PYTEST_DISABLE_PLUGIN_AUTOLOAD=1 $(PYTHON) -m pytest -q Tests/python
+	$(PYTHON_TEST_ENV) PYTEST_DISABLE_PLUGIN_AUTOLOAD=1 $(PYTHON) -m pytest -q bindings/python/tests
 
 abi-check:
 	tools/check-abi.sh include/uvseg.h $(BUILD_DIR)/libuvseg.so
@@ -61,11 +75,16 @@ cpp-test:
 	$(CXX) $(CXX_FLAGS) Tests/cpp/wrapper_test.cpp $(C_LINK) -o $(BUILD_DIR)/wrapper_test
 	$(BUILD_DIR)/wrapper_test Tests/NetworkTests/Fixtures examples/data
 
-# The Python package (and the napari plug-in) installed as pip installs them, without touching
-# the machine's site-packages.
-python-packages:
-	python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore --no-deps \
-		--no-build-isolation --upgrade --target $(PYTHON_SITE) ./bindings/python ./bindings/napari
+# The environment is made again whenever a requirement file changes.
+$(PYTHON_READY): $(PYTHON_REQUIREMENTS)
+	rm -rf $(PYTHON_ENV)
+	python3 -m venv $(PYTHON_ENV)
+	$(PIP) $(foreach file,$(PYTHON_REQUIREMENTS),-r $(file))
+	touch $@
+
+# The Python package and the napari plug-in, installed into the environment as pip installs them.
+python-packages: $(PYTHON_READY)
+	$(PIP) --no-deps --no-build-isolation --force-reinstall ./bindings/python ./bindings/napari
 
 examples-test: python-packages
 	mkdir -p $(BUILD_DIR)/examples
@@ -85,6 +104,4 @@ install-check:
 
 # The plug-in's test opens napari windows in a virtual X server (Xvfb, from tools/install-deps.sh).
 napari-test: python-packages
-	python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore \
-		-r bindings/napari/requirements-test.txt
-	$(PYTHON_TEST_ENV) xvfb-run -a -s "-screen 0 1280x1024x24" python3 -m pytest -q bindings/napari/tests
+	$(PYTHON_TEST_ENV) xvfb-run -a -s "-screen 0 1280x1024x24" $(PYTHON) -m pytest -q bindings/napari/tests

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing uvseg needs on a Debian machine with Swift:
-# the C libraries (Debian packages) and the test-only Python packages. Safe to run again.
+# the C libraries (Debian packages). Safe to run again. The test-only Python packages go into a
+# virtual environment of their own (make test, from tools/requirements-test.txt).
 set -euo pipefail
 packages=(libnifti2-dev zlib1g-dev libopenblas-dev pkg-config cmake)
 # The napari plug-in's test: a virtual X server, and the X and GL libraries Qt and napari load.
@@ -14,4 +15,3 @@ if ((${#missing[@]})); then
     $sudo_cmd apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}"
 fi
-python3 -m pip install -q --disable-pip-version-check -r "$(dirname "$0")/requirements-test.txt"

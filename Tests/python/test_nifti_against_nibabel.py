@@ -156,7 +156,7 @@ def reading_cases():
                            id=f"{dtype}-{endianness}-v{version}{fmt}-{'scaled' if scaled else 'raw'}-{orientation[0]}")
 
 
-@pytest.mark.parametrize("dtype, endianness, version, fmt, scaled, orientation", reading_cases())
+@pytest.mark.parametrize("dtype, endianness, version, fmt, scaled, orientation", list(reading_cases()))
 def test_reads_like_nibabel(api, uvseg_command, tmp_path, dtype, endianness, version, fmt, scaled, orientation):
     rng = np.random.default_rng(zlib.crc32(f"{dtype}{endianness}{version}{fmt}".encode()))
     path = tmp_path / f"image{fmt}"
