@@ -371,8 +371,12 @@ uvs_status uvs_volume_copy_data(const uvs_volume *volume, float *out_voxels, int
  *
  * The write is atomic: the data go to a hidden temporary file in the same folder that is renamed
  * to path only when complete. On any error no file is left behind and an existing file at path is
- * untouched. Errors: UVS_ERROR_INVALID_ARGUMENT (NULL pointer, wrong voxel_count, a value that is
- * not a whole number in range, a name not ending in .nii or .nii.gz), UVS_ERROR_IO.
+ * untouched. A path that names the file the reference was read from by uvs_volume_read (however
+ * it is spelled: links and relative paths are followed) is refused, so a scan is never replaced by
+ * its segmentation; other inputs of the caller cannot be known here and are the caller's to guard.
+ * Errors: UVS_ERROR_INVALID_ARGUMENT (NULL pointer, wrong voxel_count, a value that is not a whole
+ * number in range, a name not ending in .nii or .nii.gz, path is the reference's own file),
+ * UVS_ERROR_IO.
  */
 uvs_status uvs_volume_write_label_map(const uvs_volume *reference, const float *labels,
                                       int64_t voxel_count, const char *path);
@@ -381,8 +385,8 @@ uvs_status uvs_volume_write_label_map(const uvs_volume *reference, const float *
  * Writes n_maps float32 probability maps on the grid of reference to path, as uvs_volume_write_
  * label_map does: maps is [n_maps][voxels_per_map] with voxels_per_map the reference's voxel
  * count; one map gives a 3-D file, several a 4-D file with one volume per map, in order.
- * Errors: UVS_ERROR_INVALID_ARGUMENT (NULL pointer, n_maps < 1, wrong voxels_per_map, bad name),
- * UVS_ERROR_IO. Atomic as above.
+ * Errors: UVS_ERROR_INVALID_ARGUMENT (NULL pointer, n_maps < 1, wrong voxels_per_map, bad name,
+ * path is the reference's own file), UVS_ERROR_IO. Atomic and refusing the reference's file as above.
  */
 uvs_status uvs_volume_write_probability_maps(const uvs_volume *reference, const float *maps,
                                              int32_t n_maps, int64_t voxels_per_map,

@@ -12,7 +12,7 @@ public func uvs_volume_read(
         let out = try required(outVolume, "out_volume")
         guard volumeIndex >= 0 else { throw .invalidArgument("volume_index must be at least 0, got \(volumeIndex)") }
         let volume = try NIfTIFile(path: path).volume(at: Int(volumeIndex))
-        out.pointee = Handle.retain(VolumeObject(volume))
+        out.pointee = Handle.retain(VolumeObject(volume, source: FileIdentity(path: path)))
     }
 }
 
@@ -98,12 +98,12 @@ public func uvs_volume_copy_data(
 
 @_cdecl("uvs_volume_write_label_map")
 public func uvs_volume_write_label_map(
-    _ reference: OpaquePointer?, _ labels: UnsafePointer<Float>?, _ voxelCount: Int64, _ path: UnsafePointer<CChar>?
+    _ referenceHandle: OpaquePointer?, _ labels: UnsafePointer<Float>?, _ voxelCount: Int64, _ path: UnsafePointer<CChar>?
 ) -> Int32 {
     callBoundary { () throws(UVSegError) in
-        let reference = try borrowedVolume(reference, "reference")
+        let reference = try borrowedVolume(referenceHandle, "reference")
         let values = try voxelArray(labels, voxelCount, for: reference, name: "labels")
-        let path = try requiredString(path, "path")
+        let path = try destination(path, notReplacing: referenceHandle)
         try NIfTIWriter.writeLabelMap(
             Volume(size: reference.size, voxels: values, geometry: reference.geometry, metadata: reference.metadata),
             to: path)
@@ -112,18 +112,18 @@ public func uvs_volume_write_label_map(
 
 @_cdecl("uvs_volume_write_probability_maps")
 public func uvs_volume_write_probability_maps(
-    _ reference: OpaquePointer?, _ maps: UnsafePointer<Float>?, _ mapCount: Int32, _ voxelsPerMap: Int64,
+    _ referenceHandle: OpaquePointer?, _ maps: UnsafePointer<Float>?, _ mapCount: Int32, _ voxelsPerMap: Int64,
     _ path: UnsafePointer<CChar>?
 ) -> Int32 {
     callBoundary { () throws(UVSegError) in
-        let reference = try borrowedVolume(reference, "reference")
+        let reference = try borrowedVolume(referenceHandle, "reference")
         let mapCount = try count(mapCount, "n_maps")
         let maps = try required(maps, "maps")
         guard voxelsPerMap == reference.voxels.count else {
             throw .invalidArgument(
                 "voxels_per_map is \(voxelsPerMap); the reference volume has \(reference.voxels.count) voxels")
         }
-        let path = try requiredString(path, "path")
+        let path = try destination(path, notReplacing: referenceHandle)
         let perMap = reference.voxels.count
         _ = try elementCount(mapCount, perMap, of: "maps")
         let volumes = (0..<mapCount).map { index in
@@ -133,6 +133,17 @@ public func uvs_volume_write_probability_maps(
         }
         try NIfTIWriter.writeProbabilityMaps(volumes, to: path)
     }
+}
+
+/// The path a writer may write to: refused when it names the file the reference volume was read
+/// from (however it is spelled), so that no call replaces a scan with its segmentation.
+private func destination(_ path: UnsafePointer<CChar>?, notReplacing referenceHandle: OpaquePointer?) throws(UVSegError) -> String {
+    let path = try requiredString(path, "path")
+    let reference = Handle.object(try required(referenceHandle, "reference"), as: VolumeObject.self)
+    if let source = reference.source, FileIdentity(path: path) == source {
+        throw .invalidArgument("\(path) is the file the reference volume was read from; write to another file")
+    }
+    return path
 }
 
 /// The volume behind a handle argument the contract requires.
