@@ -1,19 +1,13 @@
-/// The library's version; include/uvseg.h repeats it as UVS_VERSION_* macros.
-enum LibraryVersion {
-    static let major: Int32 = 0
-    static let minor: Int32 = 1
-    static let patch: Int32 = 0
-    static let text: StaticString = "0.1.0"
-}
+import Workflow
 
 @_cdecl("uvs_version")
 public func uvs_version() -> UnsafePointer<CChar> {
-    UnsafeRawPointer(LibraryVersion.text.utf8Start).assumingMemoryBound(to: CChar.self)
+    UnsafeRawPointer(UVSegVersion.text.utf8Start).assumingMemoryBound(to: CChar.self)
 }
 
 @_cdecl("uvs_version_number")
 public func uvs_version_number() -> Int32 {
-    LibraryVersion.major * 10000 + LibraryVersion.minor * 100 + LibraryVersion.patch
+    UVSegVersion.major * 10000 + UVSegVersion.minor * 100 + UVSegVersion.patch
 }
 
 @_cdecl("uvs_last_error")

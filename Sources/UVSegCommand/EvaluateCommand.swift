@@ -22,17 +22,36 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "The true label map (NIfTI) on the same grid.")
     var truth: String
 
+    @Option(parsing: .unconditional, help: "Labels to evaluate, comma-separated (default: every label in either map).")
+    var labels: String?
+
     @Flag(help: "Print one JSON object instead of a table.")
     var json = false
 
+    func validate() throws { try Self.refuseRepeatedOptions() }
+
     func run() throws {
-        let evaluation = try SegmentationEvaluation(
-            prediction: Self.labelMap(at: prediction), truth: Self.labelMap(at: truth))
+        let closingLine = ClosingLine(quiet: false)
+        let predicted = try Self.labelMap(at: prediction, role: "--pred")
+        let expected = try Self.labelMap(at: truth, role: "--truth")
+        let evaluation: SegmentationEvaluation
+        if let labels {
+            evaluation = try SegmentationEvaluation(
+                prediction: predicted, truth: expected,
+                labels: try SegmentationArguments.numbers(labels, "--labels").map(Int32.init))
+        } else {
+            for (map, role) in [(predicted, "--pred"), (expected, "--truth")] {
+                try Self.requireFewLabels(map, role: role, path: role == "--pred" ? prediction : truth)
+            }
+            evaluation = try SegmentationEvaluation(prediction: predicted, truth: expected)
+        }
         print(json ? evaluation.json : Self.table(evaluation))
+        closingLine.print("compared \(prediction) with \(truth): \(ClosingLine.count(evaluation.labels.count, "label"))")
     }
 
     /// The single 3-D label volume of a NIfTI file.
-    private static func labelMap(at path: String) throws(UVSegError) -> LabelMap {
+    private static func labelMap(at path: String, role: String) throws(UVSegError) -> LabelMap {
+        try VolumeFiles.requireExisting(path, role: role)
         let file = try NIfTIFile(path: path)
         guard file.volumeCount == 1 else {
             throw .invalidArgument("\(path) holds \(file.volumeCount) volumes; a label map must be a single 3-D volume")
@@ -42,6 +61,18 @@ struct EvaluateCommand: ParsableCommand {
             return try LabelMap(volume)
         } catch {
             throw UVSegError(error.kind, "\(path): \(error.message)")
+        }
+    }
+
+    /// Throws unless the map holds at most as many labels as `segment` segments at once: more are
+    /// the sign of an intensity image given as a label map.
+    private static func requireFewLabels(_ map: LabelMap, role: String, path: String) throws(UVSegError) {
+        let count = map.foregroundLabels.count
+        guard count <= SegmentationOptions.maximumLabelCount else {
+            throw .invalidArgument(
+                "\(role) \(path) holds \(count) different labels, more than the \(SegmentationOptions.maximumLabelCount) "
+                    + "a label map is evaluated with; is it an image rather than a label map? Give the labels to "
+                    + "evaluate with --labels")
         }
     }
 

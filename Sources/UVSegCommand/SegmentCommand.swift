@@ -29,39 +29,45 @@ struct SegmentCommand: ParsableCommand {
     @Option(help: "Also write the float32 probabilities, one volume per label (4-D for several labels).")
     var probabilities: String?
 
-    @Option(help: "Most support slices per support set (the published model was trained with up to 64).")
+    @Option(parsing: .unconditional, help: "Most support slices per support set (the published model was trained with up to 64).")
     var supportSize = 64
 
     @OptionGroup var segmentation: SegmentationArguments
 
+    func validate() throws { try Self.refuseRepeatedOptions() }
+
     func run() throws {
+        let closingLine = ClosingLine(quiet: segmentation.quiet)
         var options = try segmentation.options()
         options.supportSize = supportSize
         try options.validate()
-        let outputs = [out] + (probabilities.map { [$0] } ?? [])
-        for (path, role) in zip(outputs, ["--out", "--probabilities"]) { try VolumeFiles.requireWritable(path, role: role) }
-        guard Set(outputs).count == outputs.count else {
-            throw UVSegError.invalidArgument("--out and --probabilities name the same file")
-        }
+        let outputs = [(out, "--out")] + (probabilities.map { [($0, "--probabilities")] } ?? [])
+        for (path, role) in outputs { try VolumeFiles.requireWritable(path, role: role) }
         guard !supports.isEmpty else {
             throw UVSegError.invalidArgument("no support volumes; give at least one --support IMAGE:LABELS")
         }
         try VolumeFiles.requireExisting(query, role: "query")
         for pair in supports { try VolumeFiles.requireExistingPair(pair, role: "support") }
+        try VolumeFiles.requireSeparate(
+            outputs: outputs, inputs: [(query, "query")] + supports.flatMap { VolumeFiles.roles(ofPair: $0, role: "support") }
+                + (segmentation.weights.map { [($0, "--weights file")] } ?? []))
 
         let queryVolume = try VolumeFiles.volume(at: query, role: "query")
         let supportVolumes = try supports.map { pair throws(UVSegError) in
             try VolumeFiles.labelledVolume(pair, role: "support")
         }
-        let segmenter = VolumeSegmenter(model: try ModelLoading.model(weights: segmentation.weights, threads: segmentation.threads), options: options)
+        let segmenter = VolumeSegmenter(model: try ModelLoading.model(weights: segmentation.weights, threads: segmentation.threadCount), options: options)
         let labels = try segmenter.check(query: queryVolume, support: supportVolumes)
         if let largest = labels.last, largest > 65535 {
             throw UVSegError.invalidArgument("label \(largest) cannot be written: label maps hold labels up to 65535")
         }
 
         let bar = ProgressBar(quiet: segmentation.quiet)
-        defer { bar.finish() }
-        let result = try segmenter.segment(query: queryVolume, support: supportVolumes, progress: bar.reporter)
+        let result: SegmentationResult
+        do {
+            defer { bar.finish() }
+            result = try segmenter.segment(query: queryVolume, support: supportVolumes, progress: bar.reporter)
+        }
         var labelVolume = result.labelMap.volume
         labelVolume.metadata.niftiVersion = queryVolume.metadata.niftiVersion
         var files = [OutputFiles.Output(path: out) { path throws(UVSegError) in
@@ -74,5 +80,7 @@ struct SegmentCommand: ParsableCommand {
             })
         }
         try OutputFiles.writeAll(files)
+        let written = probabilities.map { "labels to \(out) and probabilities to \($0)" } ?? "labels to \(out)"
+        closingLine.print("segmented \(query) (\(ClosingLine.count(labels.count, "label"))); wrote \(written)")
     }
 }

@@ -26,13 +26,13 @@ struct SegmentationArguments: ParsableArguments {
     @Option(help: "How support slices are chosen for each query slice.")
     var strategy: SupportStrategy = .position
 
-    @Option(name: .customLong("ensemble"), help: "Support sets per slice, drawn with different seeds and averaged.")
+    @Option(name: .customLong("ensemble"), parsing: .unconditional, help: "Support sets per slice, drawn with different seeds and averaged.")
     var ensembleSize = 1
 
     @Flag(name: .customLong("tta"), help: "Also segment every slice mirrored and average (test-time augmentation).")
     var flipAugmentation = false
 
-    @Option(help: "Labels to segment, comma-separated (default: every label in the support).")
+    @Option(parsing: .unconditional, help: "Labels to segment, comma-separated (default: every label in the support).")
     var labels: String?
 
     @Flag(help: "Keep only the largest connected component of each label.")
@@ -41,29 +41,32 @@ struct SegmentationArguments: ParsableArguments {
     @Flag(help: "Fill holes enclosed by one label.")
     var fillHoles = false
 
-    @Option(help: "Largest share of a support set made of slices without the label, in [0, 1).")
+    @Option(parsing: .unconditional, help: "Largest share of a support set made of slices without the label, in [0, 1).")
     var emptyShare = 0.25
 
-    @Option(help: "Seed of every random choice (support sets, ensemble members).")
+    @Option(parsing: .unconditional, help: "Seed of every random choice (support sets, ensemble members).")
     var seed: UInt64 = 0
 
-    @Option(help: "Intensity percentiles clipped before scaling to [0, 1], as LOW,HIGH.")
+    @Option(parsing: .unconditional, help: "Intensity percentiles clipped before scaling to [0, 1], as LOW,HIGH.")
     var percentiles = "0.5,99.5"
 
-    @Option(help: "CT window LEVEL,WIDTH in HU, used instead of percentiles.")
+    @Option(parsing: .unconditional, help: "CT window LEVEL,WIDTH in HU, used instead of percentiles.")
     var ctWindow: String?
 
-    @Option(help: "Threads of the network (default: every core); results do not depend on it.")
-    var threads = UniverSegNetwork.defaultThreadCount
+    @Option(parsing: .unconditional, help: "Threads of the network (default: every core); results do not depend on it.")
+    var threads: Int?
 
-    @Flag(help: "No progress bar.")
+    @Flag(help: "No progress bar and no closing line.")
     var quiet = false
+
+    /// The threads of each prediction: `--threads`, else every core.
+    var threadCount: Int { threads ?? UniverSegNetwork.defaultThreadCount }
 
     /// The segmentation options these arguments describe (support size left at its default);
     /// throws `.invalidArgument` for malformed or out-of-range values.
     func options() throws(UVSegError) -> SegmentationOptions {
-        guard (1...UniverSegNetwork.maximumThreadCount).contains(threads) else {
-            throw .invalidArgument("--threads must be from 1 to \(UniverSegNetwork.maximumThreadCount), got \(threads)")
+        guard (1...UniverSegNetwork.maximumThreadCount).contains(threadCount) else {
+            throw .invalidArgument("--threads must be from 1 to \(UniverSegNetwork.maximumThreadCount), got \(threadCount)")
         }
         var options = SegmentationOptions()
         options.planes = plane.planes

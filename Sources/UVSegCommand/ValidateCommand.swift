@@ -19,7 +19,7 @@ struct ValidateCommand: ParsableCommand {
     @Option(name: .customLong("case"), help: "A labelled case as IMAGE:LABELS (NIfTI files); give at least two.")
     var cases: [String] = []
 
-    @Option(help: "Support sizes to validate, comma-separated.")
+    @Option(parsing: .unconditional, help: "Support sizes to validate, comma-separated.")
     var supportSizes = LocalValidation.standardSupportSizes.map(String.init).joined(separator: ",")
 
     @Flag(help: "Print one JSON object instead of tables.")
@@ -27,7 +27,10 @@ struct ValidateCommand: ParsableCommand {
 
     @OptionGroup var segmentation: SegmentationArguments
 
+    func validate() throws { try Self.refuseRepeatedOptions() }
+
     func run() throws {
+        let closingLine = ClosingLine(quiet: segmentation.quiet)
         let options = try segmentation.options()
         let sizes = try SegmentationArguments.numbers(supportSizes, "--support-sizes")
         guard cases.count >= 2 else {
@@ -36,13 +39,21 @@ struct ValidateCommand: ParsableCommand {
         for pair in cases { try VolumeFiles.requireExistingPair(pair, role: "case") }
         let volumes = try cases.map { pair throws(UVSegError) in try VolumeFiles.labelledVolume(pair, role: "case") }
         let validation = LocalValidation(
-            model: try ModelLoading.model(weights: segmentation.weights, threads: segmentation.threads), options: options, supportSizes: sizes)
+            model: try ModelLoading.model(weights: segmentation.weights, threads: segmentation.threadCount), options: options, supportSizes: sizes)
         try validation.check(cases: volumes)
 
         let bar = ProgressBar(quiet: segmentation.quiet)
-        let report = try validation.run(cases: volumes, progress: bar.reporter)
-        bar.finish()
+        let report: ValidationReport
+        do {
+            defer { bar.finish() }
+            report = try validation.run(cases: volumes, progress: bar.reporter) { heldOut, supportSize in
+                bar.caption = "case \(heldOut + 1) of \(volumes.count), support size \(supportSize)"
+            }
+        }
         print(json ? report.json(caseFiles: cases) : Self.table(report))
+        closingLine.print(
+            "validated \(cases.count) cases leave-one-out at support sizes "
+                + sizes.map(String.init).joined(separator: ", "))
     }
 
     /// Per-case rows, then mean +- sd per support size and label.

@@ -33,7 +33,10 @@ def test_segment_writes_maps_on_the_query_grid(uvseg_command, data):
         arguments += ["--support", f"{image}:{labels}"]
     result = run(uvseg_command, *arguments)
     assert result.returncode == 0, result.stderr
-    assert result.stdout == "" and result.stderr == ""  # not a terminal: no progress bar
+    # Not a terminal: no progress bar, only the closing line saying what was written where.
+    assert result.stdout == ""
+    assert result.stderr.startswith("uvseg: segmented ") and result.stderr.count("\n") == 1
+    assert f"labels to {out} and probabilities to {probabilities}" in result.stderr
 
     reference = nib.load(query[0])
     labels = nib.load(out)

@@ -12,21 +12,25 @@ public struct UniverSegModel: InContextModel, Sendable {
     public let inputSize: Int
     /// Threads of each prediction (default: every core); the logits do not depend on it.
     public var threads = UniverSegNetwork.defaultThreadCount
+    /// What the checkpoint's metadata says of the model (`uvseg.model`, `uvseg.version`, ...);
+    /// empty for a network made in memory.
+    public private(set) var metadata: [String: String] = [:]
 
     /// The network of `checkpoint`, at the input size it declares (`inputSizeKey`), else
     /// `standardInputSize`. Throws the network's errors, and `.badFormat` for a declared size that
     /// `init(network:inputSize:)` would refuse.
     public init(checkpoint: Checkpoint) throws(UVSegError) {
         let network = try UniverSegNetwork(checkpoint: checkpoint)
-        guard let declared = checkpoint.metadata[Self.inputSizeKey] else {
+        if let declared = checkpoint.metadata[Self.inputSizeKey] {
+            do {
+                try self.init(network: network, inputSize: Int(declared) ?? 0)
+            } catch {
+                throw .badFormat("the checkpoint declares \(Self.inputSizeKey) = \"\(declared)\": \(error.message)")
+            }
+        } else {
             try self.init(network: network, inputSize: Self.standardInputSize)
-            return
         }
-        do {
-            try self.init(network: network, inputSize: Int(declared) ?? 0)
-        } catch {
-            throw .badFormat("the checkpoint declares \(Self.inputSizeKey) = \"\(declared)\": \(error.message)")
-        }
+        metadata = checkpoint.metadata
     }
 
     /// `network` at `inputSize`; throws `.invalidArgument` unless the size is from 1 to

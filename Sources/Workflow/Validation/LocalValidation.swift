@@ -61,7 +61,12 @@ public struct LocalValidation {
     }
 
     /// Runs the validation; throws what `check` throws, and `.cancelled` when `progress` asks to stop.
-    public func run(cases: [LabelledVolume], progress: ProgressReporter = .silent) throws(UVSegError) -> ValidationReport {
+    /// `foldStarting` is told, before each segmentation, which case (counting from 0) is held out
+    /// and at which support size, so that a front end can say where the work is.
+    public func run(
+        cases: [LabelledVolume], progress: ProgressReporter = .silent,
+        foldStarting: (_ heldOutCase: Int, _ supportSize: Int) -> Void = { _, _ in }
+    ) throws(UVSegError) -> ValidationReport {
         let resolved = try check(cases: cases)
         let folds = Self.folds(count: cases.count)
         var results = [ValidationReport.CaseResult]()
@@ -71,6 +76,7 @@ public struct LocalValidation {
             let segmenter = VolumeSegmenter(model: model, options: sized)
             for fold in folds {
                 let part = progress.part(sizeIndex * folds.count + fold.heldOut, of: supportSizes.count * folds.count)
+                foldStarting(fold.heldOut, size)
                 let truth = cases[fold.heldOut]
                 let support = fold.support.map { cases[$0] }
                 let labels = try segmenter.check(query: truth.image, support: support)
