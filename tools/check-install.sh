@@ -32,21 +32,23 @@ version=$(sed -n 's/^#define UVS_VERSION_\(MAJOR\|MINOR\|PATCH\) \([0-9]*\)$/\2/
 check "pkg-config gives the header's version and the prefix" \
     test "$(pkg-config --modversion uvseg) $(pkg-config --variable=prefix uvseg)" = "$version $prefix"
 
-# pkg-config, as the examples' comments say, plus an rpath: the dynamic linker does not search
-# a temporary prefix.
-build_with_pkg_config() {  # COMPILER FLAGS EXTENSION LANGUAGE
-    local compiler=$1 flags=$2 extension=$3 language=$4 source
-    for source in "$repo/examples/$language"/*."$extension"; do
-        # shellcheck disable=SC2046,SC2086  # pkg-config's output is split into arguments on purpose
-        $compiler $flags "$source" $(pkg-config --cflags --libs uvseg) -Wl,-rpath,"$(pkg-config --variable=libdir uvseg)" \
-            -o "$work/pkg-config/${language}_$(basename "$source" ."$extension")" || return 1
+# pkg-config, with the very command each example's comment gives (its "build:" line), run in a
+# copy of the examples: the rpath in it is what lets the program find a library under a prefix
+# the dynamic linker does not search.
+build_with_pkg_config() {  # LANGUAGE EXTENSION WARNING_FLAGS
+    local language=$1 extension=$2 flags=$3 source command
+    cp -r "$repo/examples/$language" "$work/pkg-config/$language"
+    for source in "$work/pkg-config/$language"/*."$extension"; do
+        command=$(sed -n 's/^ \* build: //p' "$source")
+        [[ $command == *'$(pkg-config --cflags --libs uvseg)'* ]] || { echo "no pkg-config build line in $source"; return 1; }
+        (cd "$work/pkg-config/$language" && bash -c "$command $flags") || return 1
     done
 }
 mkdir -p "$work/pkg-config"
-check "C examples build with pkg-config" build_with_pkg_config cc "-std=c11 -Wall -Wextra -Werror" c c
-check "C++ examples build with pkg-config" build_with_pkg_config c++ "-std=c++17 -Wall -Wextra -Werror" cpp cpp
-check "the C example built with pkg-config runs" "$work/pkg-config/c_segment_image"
-check "the C++ example built with pkg-config runs" "$work/pkg-config/cpp_segment_image"
+check "C examples build with their comments' pkg-config command" build_with_pkg_config c c "-Wall -Wextra -Werror"
+check "C++ examples build with their comments' pkg-config command" build_with_pkg_config cpp cpp "-Wall -Wextra -Werror"
+check "the C example built with pkg-config runs" "$work/pkg-config/c/segment_image"
+check "the C++ example built with pkg-config runs" "$work/pkg-config/cpp/segment_image"
 
 check "C and C++ examples build with CMake's find_package(uvseg)" bash -c '
     cmake -S "$1/examples" -B "$2" -DCMAKE_PREFIX_PATH="$3" -DCMAKE_C_FLAGS="-Wall -Werror" \

@@ -6,7 +6,7 @@
  * disc it has never seen, and the program reports how well the result matches the truth.
  *
  * usage: segment_image [WEIGHTS]    (a .pt or .safetensors checkpoint; none: the built-in model)
- * build: cc segment_image.c $(pkg-config --cflags --libs uvseg) -o segment_image
+ * build: cc segment_image.c $(pkg-config --cflags --libs uvseg) -Wl,-rpath,$(pkg-config --variable=libdir uvseg) -o segment_image
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -6,7 +6,7 @@
  * labels, which the network never saw.
  *
  * usage: segment_volume DATA_DIR OUT.nii.gz [WEIGHTS]   (none: the built-in model)
- * build: cc segment_volume.c $(pkg-config --cflags --libs uvseg) -o segment_volume
+ * build: cc segment_volume.c $(pkg-config --cflags --libs uvseg) -Wl,-rpath,$(pkg-config --variable=libdir uvseg) -o segment_volume
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -6,7 +6,7 @@
  * labels, which the network never saw.
  *
  * usage: segment_volume DATA_DIR OUT.nii.gz [WEIGHTS]   (none: the built-in model)
- * build: c++ -std=c++17 segment_volume.cpp $(pkg-config --cflags --libs uvseg) -o segment_volume
+ * build: c++ -std=c++17 segment_volume.cpp $(pkg-config --cflags --libs uvseg) -Wl,-rpath,$(pkg-config --variable=libdir uvseg) -o segment_volume
  */
 #include <cstdio>
 #include <string>

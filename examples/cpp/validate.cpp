@@ -6,7 +6,7 @@
  * Here the cases are the first four demo volumes. `uvseg validate` does the same from the shell.
  *
  * usage: validate DATA_DIR [WEIGHTS]   (none: the built-in model)
- * build: c++ -std=c++17 validate.cpp $(pkg-config --cflags --libs uvseg) -o validate
+ * build: c++ -std=c++17 validate.cpp $(pkg-config --cflags --libs uvseg) -Wl,-rpath,$(pkg-config --variable=libdir uvseg) -o validate
  */
 #include <cstdio>
 #include <string>
