@@ -117,8 +117,12 @@ typedef struct uvs_model uvs_model;
  * from the file's first bytes, not its name. The network's depth and widths are inferred from the
  * tensors' names and shapes; float16, bfloat16 and float64 tensors are converted to float32.
  *
+ * The path must name a regular file: a folder, a FIFO or a device is refused at once
+ * (UVS_ERROR_IO), without waiting for a FIFO's writer.
+ *
  * On success *out_model receives a new model the caller frees with uvs_model_free().
- * Errors: UVS_ERROR_INVALID_ARGUMENT (NULL path or out_model), UVS_ERROR_IO (cannot read),
+ * Errors: UVS_ERROR_INVALID_ARGUMENT (NULL path or out_model), UVS_ERROR_IO (cannot read, not a
+ * regular file),
  * UVS_ERROR_BAD_FORMAT (damaged file; tensors missing, unexpected or mis-shaped, named in the
  * message), UVS_ERROR_UNSUPPORTED (a pickle that refers to anything but tensors, an unknown dtype),
  * UVS_ERROR_OUT_OF_MEMORY. *out_model is left untouched on failure.
@@ -301,10 +305,15 @@ typedef struct uvs_volume uvs_volume;
  * The grid's affine is the one nibabel gives (sform if its code is not 0, else qform if its code
  * is not 0, else pixdim); every geometry field of the header is kept for writing results back.
  *
+ * The header and image files must be regular files: a folder, a FIFO or a device, also one met
+ * while looking for x.nii, x.hdr or x.img, is refused at once (UVS_ERROR_IO), without waiting for
+ * a FIFO's writer.
+ *
  * On success *out_volume receives a new volume the caller frees with uvs_volume_free().
  * Errors: UVS_ERROR_INVALID_ARGUMENT (NULL path or out_volume, volume_index out of range),
- * UVS_ERROR_IO (no such file, unreadable), UVS_ERROR_BAD_FORMAT (not NIfTI, damaged header,
- * truncated data, corrupt gzip), UVS_ERROR_UNSUPPORTED, UVS_ERROR_OUT_OF_MEMORY (see above).
+ * UVS_ERROR_IO (no such file, unreadable, not a regular file), UVS_ERROR_BAD_FORMAT (not NIfTI,
+ * damaged header, truncated data, corrupt gzip), UVS_ERROR_UNSUPPORTED, UVS_ERROR_OUT_OF_MEMORY
+ * (see above).
  * *out_volume is left untouched on failure.
  */
 uvs_status uvs_volume_read(const char *path, int64_t volume_index, uvs_volume **out_volume);
