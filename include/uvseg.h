@@ -307,7 +307,10 @@ typedef struct uvs_volume uvs_volume;
  *
  * The header and image files must be regular files: a folder, a FIFO or a device, also one met
  * while looking for x.nii, x.hdr or x.img, is refused at once (UVS_ERROR_IO), without waiting for
- * a FIFO's writer.
+ * a FIFO's writer. The voxel memory is allocated once, at the size the header gives, so a small
+ * .nii.gz that decompresses to a huge volume costs no more than its header says; when the system
+ * will not give that memory (a host's address-space limit, say) the call returns
+ * UVS_ERROR_OUT_OF_MEMORY, naming the volume and the size.
  *
  * On success *out_volume receives a new volume the caller frees with uvs_volume_free().
  * Errors: UVS_ERROR_INVALID_ARGUMENT (NULL path or out_volume, volume_index out of range),
