@@ -381,10 +381,14 @@ uvs_status uvs_volume_copy_data(const uvs_volume *volume, float *out_voxels, int
  * geometry unchanged (qform and sform with their codes, pixdim, units) and its NIfTI version, so
  * viewers overlay it on the reference exactly.
  *
- * The write is atomic: the data go to a hidden temporary file in the same folder that is renamed
- * to path only when complete. On any error no file is left behind and an existing file at path is
- * untouched. Errors: UVS_ERROR_INVALID_ARGUMENT (NULL pointer, wrong voxel_count, a value that is
- * not a whole number in range, a name not ending in .nii or .nii.gz), UVS_ERROR_IO.
+ * The write is atomic: the data go to a hidden temporary file in the same folder (its name
+ * shortened as needed to fit the file system's limit) that is renamed to path only when complete.
+ * On any error no file is left behind and an existing file at path is untouched. A new file gets
+ * the mode the process's umask gives a new file; a replaced file keeps its permission bits, so a
+ * private result stays private. An existing path the process may not write is refused
+ * (UVS_ERROR_IO), not replaced. Errors: UVS_ERROR_INVALID_ARGUMENT (NULL pointer, wrong
+ * voxel_count, a value that is not a whole number in range, a name not ending in .nii or .nii.gz),
+ * UVS_ERROR_IO.
  */
 uvs_status uvs_volume_write_label_map(const uvs_volume *reference, const float *labels,
                                       int64_t voxel_count, const char *path);
@@ -394,7 +398,7 @@ uvs_status uvs_volume_write_label_map(const uvs_volume *reference, const float *
  * label_map does: maps is [n_maps][voxels_per_map] with voxels_per_map the reference's voxel
  * count; one map gives a 3-D file, several a 4-D file with one volume per map, in order.
  * Errors: UVS_ERROR_INVALID_ARGUMENT (NULL pointer, n_maps < 1, wrong voxels_per_map, bad name),
- * UVS_ERROR_IO. Atomic as above.
+ * UVS_ERROR_IO. Atomic, with modes and refusals, as above.
  */
 uvs_status uvs_volume_write_probability_maps(const uvs_volume *reference, const float *maps,
                                              int32_t n_maps, int64_t voxels_per_map,
