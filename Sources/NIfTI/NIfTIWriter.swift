@@ -75,7 +75,7 @@ public enum NIfTIWriter {
             guard let first = maps.first else { throw .invalidArgument("no probability maps to write") }
             for (index, map) in maps.enumerated() {
                 try checkShape(map)
-                guard map.size == first.size, map.geometry == first.geometry else {
+                guard map.size == first.size, map.geometry.isIdentical(to: first.geometry) else {
                     throw .invalidArgument(
                         "probability map \(index) differs from map 0 in size or geometry; all maps must share one grid")
                 }

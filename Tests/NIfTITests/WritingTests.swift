@@ -163,4 +163,13 @@ struct WritingTests {
         #expect(try NIfTIFile(path: folder.file(name)).volume().voxels == reference.voxels)
         #expect(try folder.contents() == [name, "reference1false.nii"].sorted())
     }
+
+    @Test("probability maps on a grid whose qform is NaN are written")
+    func notANumberQuaternion() throws {
+        let folder = try TemporaryFolder()
+        var reference = try reference(in: folder)
+        reference.geometry.qform.b = .nan
+        try NIfTIWriter.writeProbabilityMaps([reference, reference], to: folder.file("maps.nii"))
+        #expect(try NIfTIFile(path: folder.file("maps.nii")).header.geometry.qform.b.isNaN)
+    }
 }
