@@ -117,8 +117,12 @@ typedef struct uvs_model uvs_model;
  * from the file's first bytes, not its name. The network's depth and widths are inferred from the
  * tensors' names and shapes; float16, bfloat16 and float64 tensors are converted to float32.
  *
+ * The path must name a regular file: a folder, a FIFO or a device is refused at once
+ * (UVS_ERROR_IO), without waiting for a FIFO's writer.
+ *
  * On success *out_model receives a new model the caller frees with uvs_model_free().
- * Errors: UVS_ERROR_INVALID_ARGUMENT (NULL path or out_model), UVS_ERROR_IO (cannot read),
+ * Errors: UVS_ERROR_INVALID_ARGUMENT (NULL path or out_model), UVS_ERROR_IO (cannot read, not a
+ * regular file),
  * UVS_ERROR_BAD_FORMAT (damaged file; tensors missing, unexpected or mis-shaped, named in the
  * message), UVS_ERROR_UNSUPPORTED (a pickle that refers to anything but tensors, an unknown dtype),
  * UVS_ERROR_OUT_OF_MEMORY. *out_model is left untouched on failure.
@@ -301,10 +305,18 @@ typedef struct uvs_volume uvs_volume;
  * The grid's affine is the one nibabel gives (sform if its code is not 0, else qform if its code
  * is not 0, else pixdim); every geometry field of the header is kept for writing results back.
  *
+ * The header and image files must be regular files: a folder, a FIFO or a device, also one met
+ * while looking for x.nii, x.hdr or x.img, is refused at once (UVS_ERROR_IO), without waiting for
+ * a FIFO's writer. The voxel memory is allocated once, at the size the header gives, so a small
+ * .nii.gz that decompresses to a huge volume costs no more than its header says; when the system
+ * will not give that memory (a host's address-space limit, say) the call returns
+ * UVS_ERROR_OUT_OF_MEMORY, naming the volume and the size.
+ *
  * On success *out_volume receives a new volume the caller frees with uvs_volume_free().
  * Errors: UVS_ERROR_INVALID_ARGUMENT (NULL path or out_volume, volume_index out of range),
- * UVS_ERROR_IO (no such file, unreadable), UVS_ERROR_BAD_FORMAT (not NIfTI, damaged header,
- * truncated data, corrupt gzip), UVS_ERROR_UNSUPPORTED, UVS_ERROR_OUT_OF_MEMORY (see above).
+ * UVS_ERROR_IO (no such file, unreadable, not a regular file), UVS_ERROR_BAD_FORMAT (not NIfTI,
+ * damaged header, truncated data, corrupt gzip), UVS_ERROR_UNSUPPORTED, UVS_ERROR_OUT_OF_MEMORY
+ * (see above).
  * *out_volume is left untouched on failure.
  */
 uvs_status uvs_volume_read(const char *path, int64_t volume_index, uvs_volume **out_volume);
@@ -369,13 +381,17 @@ uvs_status uvs_volume_copy_data(const uvs_volume *volume, float *out_voxels, int
  * geometry unchanged (qform and sform with their codes, pixdim, units) and its NIfTI version, so
  * viewers overlay it on the reference exactly.
  *
- * The write is atomic: the data go to a hidden temporary file in the same folder that is renamed
- * to path only when complete. On any error no file is left behind and an existing file at path is
- * untouched. A path that names the file the reference was read from by uvs_volume_read (however
- * it is spelled: links and relative paths are followed) is refused, so a scan is never replaced by
- * its segmentation; other inputs of the caller cannot be known here and are the caller's to guard.
- * Errors: UVS_ERROR_INVALID_ARGUMENT (NULL pointer, wrong voxel_count, a value that is not a whole
- * number in range, a name not ending in .nii or .nii.gz, path is the reference's own file),
+ * The write is atomic: the data go to a hidden temporary file in the same folder (its name
+ * shortened as needed to fit the file system's limit) that is renamed to path only when complete.
+ * On any error no file is left behind and an existing file at path is untouched. A new file gets
+ * the mode the process's umask gives a new file; a replaced file keeps its permission bits, so a
+ * private result stays private. An existing path the process may not write is refused
+ * (UVS_ERROR_IO), not replaced. A path that names the file the reference was read from by
+ * uvs_volume_read (however it is spelled: links and relative paths are followed) is refused, so a
+ * scan is never replaced by its segmentation; the caller's other inputs cannot be known here and
+ * are the caller's to guard. Errors: UVS_ERROR_INVALID_ARGUMENT (NULL pointer, wrong voxel_count,
+ * a value that is not a whole number in range, a name not ending in .nii or .nii.gz, path is the
+ * reference's own file),
  * UVS_ERROR_IO.
  */
 uvs_status uvs_volume_write_label_map(const uvs_volume *reference, const float *labels,
@@ -386,7 +402,7 @@ uvs_status uvs_volume_write_label_map(const uvs_volume *reference, const float *
  * label_map does: maps is [n_maps][voxels_per_map] with voxels_per_map the reference's voxel
  * count; one map gives a 3-D file, several a 4-D file with one volume per map, in order.
  * Errors: UVS_ERROR_INVALID_ARGUMENT (NULL pointer, n_maps < 1, wrong voxels_per_map, bad name,
- * path is the reference's own file), UVS_ERROR_IO. Atomic and refusing the reference's file as above.
+ * path is the reference's own file), UVS_ERROR_IO. Atomic, with modes and refusals, as above.
  */
 uvs_status uvs_volume_write_probability_maps(const uvs_volume *reference, const float *maps,
                                              int32_t n_maps, int64_t voxels_per_map,

@@ -13,9 +13,11 @@ final class CompressedFile {
     private var handle: znzFile?  // nil once closed
     let path: String
 
-    /// Opens `path` for reading.
+    /// Opens `path` for reading; `.io` unless it is a regular file.
     init(reading path: String) throws(UVSegError) {
         self.path = path
+        // znzopen opens by name and would wait forever on a FIFO, so the name is checked first.
+        _ = try RegularFile(reading: path, what: "NIfTI file")
         handle = znzopen(path, "rb", FileSystem.isGzipName(path) ? 1 : 0)
         guard handle != nil else { throw .io("cannot open \(path): \(FileSystem.lastErrorText())") }
     }

@@ -12,13 +12,6 @@ enum FileSystem {
         return stat(path, &status) == 0
     }
 
-    /// The size in bytes of the regular file at `path`, or nil when it cannot be read.
-    static func size(of path: String) -> Int? {
-        var status = stat()
-        guard stat(path, &status) == 0 else { return nil }
-        return Int(status.st_size)
-    }
-
     /// Whether a file name says it is gzip-compressed (`.gz`, any case), as libnifti decides it.
     static func isGzipName(_ path: String) -> Bool { path.lowercased().hasSuffix(".gz") }
 

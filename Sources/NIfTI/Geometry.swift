@@ -57,6 +57,17 @@ public struct Geometry: Sendable, Equatable {
             sform: affine, sformCode: 2, pixdim: spacing + [1, 1, 1, 1],
             units: Units(spatial: .millimetre, temporal: .second))
     }
+
+    /// Whether every field holds the same value, bit for bit: unlike `==`, a geometry with NaN
+    /// fields (from a damaged qform, say) is identical to itself.
+    func isIdentical(to other: Geometry) -> Bool {
+        func same(_ a: [Double], _ b: [Double]) -> Bool { a.map(\.bitPattern) == b.map(\.bitPattern) }
+        let (q, r) = (qform, other.qform)
+        return same(affine, other.affine) && same(spacing, other.spacing)
+            && same([q.b, q.c, q.d, q.qfac] + q.offset, [r.b, r.c, r.d, r.qfac] + r.offset)
+            && qformCode == other.qformCode && same(sform, other.sform) && sformCode == other.sformCode
+            && same(pixdim, other.pixdim) && units == other.units && dimInfo == other.dimInfo
+    }
 }
 
 /// The parameters of a NIfTI qform (quatern_b/c/d, qoffset_x/y/z, qfac = the sign of pixdim[0]).

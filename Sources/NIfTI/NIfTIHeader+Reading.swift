@@ -5,7 +5,8 @@ extension NIfTIHeader {
     /// Reads and checks the header of the NIfTI file at `path` (`.nii`, `.nii.gz`, `.hdr`, `.img`,
     /// optionally gzipped), without touching the voxel data beyond a size check.
     ///
-    /// - Throws: `.io` when a file cannot be opened; `.badFormat` when the header is not a valid
+    /// - Throws: `.io` when a file cannot be opened or is not a regular file (a folder, a FIFO, a
+    ///   device: refused without blocking); `.badFormat` when the header is not a valid
     ///   NIfTI-1/2 header or the data cannot fit the file; `.unsupported` for complex, RGB and
     ///   128-bit data; `.outOfMemory` when one volume would exceed `NIfTIFile.memoryLimit`.
     public init(contentsOf path: String) throws(UVSegError) {
@@ -37,7 +38,7 @@ extension NIfTIHeader {
     /// The file holding the header for `path` as libnifti finds it (`x.img` -> `x.hdr`, `x` -> `x.nii`).
     private static func headerPath(for path: String) throws(UVSegError) -> String {
         guard !path.isEmpty else { throw .invalidArgument("the NIfTI file path is empty") }
-        guard let found = LibNIfTI.takeString(nifti_findhdrname(path)) else {
+        guard let found = NIfTIFileNames.header(for: path) else {
             if FileSystem.exists(path) {
                 throw .badFormat("\(path) is not named like a NIfTI file (.nii, .nii.gz, .hdr, .img)")
             }
@@ -75,8 +76,7 @@ extension NIfTIHeader {
 
     /// The `.img` (or `.img.gz`) next to a `.hdr`.
     private static func imagePath(forHeader headerPath: String) throws(UVSegError) -> String {
-        let found = LibNIfTI.takeString(nifti_findimgname(headerPath, NIFTI_FTYPE_NIFTI1_2))
-        guard let found, found.lowercased().hasSuffix(".img") || found.lowercased().hasSuffix(".img.gz") else {
+        guard let found = NIfTIFileNames.image(forHeader: headerPath) else {
             throw .io("cannot find the image file (.img or .img.gz) that belongs to the header \(headerPath)")
         }
         return found
@@ -149,9 +149,7 @@ extension NIfTIHeader {
         }
         // The size of a gzipped file is known only once it is read; reading checks it then.
         guard !FileSystem.isGzipName(imagePath) else { return }
-        guard let fileSize = FileSystem.size(of: imagePath) else {
-            throw .io("cannot read the size of \(imagePath)")
-        }
+        let fileSize = try RegularFile(reading: imagePath, what: "NIfTI file").size
         guard fileSize >= dataEnd else {
             throw .badFormat(
                 "\(imagePath) is truncated: its header describes \(dataBytes) bytes of voxel data from "

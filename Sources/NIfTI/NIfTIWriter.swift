@@ -11,81 +11,116 @@ import Darwin
 ///
 /// The output carries the volume's `geometry` field for field (qform and its parameters, sform,
 /// both codes, pixdim, units, dim_info), in the NIfTI version of the source (NIfTI-2 also when a
-/// dimension exceeds NIfTI-1's 32767). Files are written atomically (see `AtomicFile`), gzipped
-/// when the name ends in `.nii.gz`.
+/// dimension exceeds NIfTI-1's 32767). Files are written atomically, several of them all or
+/// nothing (see `StagedFiles`), gzipped when the name ends in `.nii.gz`.
 public enum NIfTIWriter {
-    /// Writes a label map: whole numbers 0...65535 stored as uint8 when all are at most 255, else
-    /// uint16, with intent "label" and display range 0...max label.
-    ///
-    /// - Throws: `.invalidArgument` for a name other than `.nii`/`.nii.gz`, a voxel count that
-    ///   does not match the size, a geometry with missing fields, or a voxel that is not a whole
-    ///   number in range; `.io` when the file cannot be written.
+    /// Writes a label map; see `Output.labelMap` for the format and the errors, `StagedFiles` for
+    /// how the file is written.
     public static func writeLabelMap(_ labels: Volume, to path: String) throws(UVSegError) {
-        try checkShape(labels)
-        var largest: Float = 0
-        for (index, value) in labels.voxels.enumerated() {
-            guard value >= 0, value <= 65535, value == value.rounded() else {
-                throw .invalidArgument(
-                    "a label map holds whole numbers from 0 to 65535, but voxel \(index) is \(value)")
-            }
-            largest = max(largest, value)
-        }
-        let datatype: VoxelType = largest <= 255 ? .uint8 : .uint16
-        try write(
-            [labels.voxels], size: labels.size, geometry: labels.geometry, datatype: datatype,
-            version: labels.metadata.niftiVersion, intent: .label, description: "uvseg label map",
-            calibration: [0, Double(largest)], to: path)
+        try write([.labelMap(labels, to: path)])
     }
 
-    /// Writes probability maps as float32: one map as a 3-D file, several as a 4-D file with one
-    /// volume per map (in order). All maps must share the first map's size and geometry.
-    ///
-    /// - Throws: as `writeLabelMap`, and `.invalidArgument` for no maps or maps that differ in
-    ///   size or geometry.
+    /// Writes probability maps; see `Output.probabilityMaps` for the format and the errors.
     public static func writeProbabilityMaps(_ maps: [Volume], to path: String) throws(UVSegError) {
-        guard let first = maps.first else { throw .invalidArgument("no probability maps to write") }
-        for (index, map) in maps.enumerated() {
-            try checkShape(map)
-            guard map.size == first.size, map.geometry == first.geometry else {
+        try write([.probabilityMaps(maps, to: path)])
+    }
+
+    /// Writes every output, all or nothing: when one cannot be written, no destination changes.
+    ///
+    /// - Throws: `.io` when a file cannot be written or moved into place, or a destination exists
+    ///   and is not writable.
+    public static func write(_ outputs: [Output]) throws(UVSegError) {
+        try StagedFiles.write(outputs.map { output in
+            (destination: output.path, compressed: FileSystem.isGzipName(output.path),
+             body: { (file) throws(UVSegError) in try output.write(to: file) })
+        })
+    }
+
+    /// A NIfTI file ready to be written: its checked contents and where they go.
+    public struct Output {
+        /// The destination.
+        public let path: String
+        private let header: [UInt8]
+        private let volumes: [[Float]]
+        private let datatype: VoxelType
+
+        /// A label map: whole numbers 0...65535 stored as uint8 when all are at most 255, else
+        /// uint16, with intent "label" and display range 0...max label.
+        ///
+        /// - Throws: `.invalidArgument` for a name other than `.nii`/`.nii.gz`, a voxel count that
+        ///   does not match the size, a geometry with missing fields, or a voxel that is not a whole
+        ///   number in range.
+        public static func labelMap(_ labels: Volume, to path: String) throws(UVSegError) -> Output {
+            try checkShape(labels)
+            var largest: Float = 0
+            for (index, value) in labels.voxels.enumerated() {
+                guard value >= 0, value <= 65535, value == value.rounded() else {
+                    throw .invalidArgument(
+                        "a label map holds whole numbers from 0 to 65535, but voxel \(index) is \(value)")
+                }
+                largest = max(largest, value)
+            }
+            return try Output(
+                [labels.voxels], size: labels.size, geometry: labels.geometry,
+                datatype: largest <= 255 ? .uint8 : .uint16, version: labels.metadata.niftiVersion, intent: .label,
+                description: "uvseg label map", calibration: [0, Double(largest)], path: path)
+        }
+
+        /// Probability maps as float32: one map as a 3-D file, several as a 4-D file with one volume
+        /// per map (in order). All maps must share the first map's size and geometry.
+        ///
+        /// - Throws: as `labelMap`, and `.invalidArgument` for no maps or maps that differ in size or
+        ///   geometry.
+        public static func probabilityMaps(_ maps: [Volume], to path: String) throws(UVSegError) -> Output {
+            guard let first = maps.first else { throw .invalidArgument("no probability maps to write") }
+            for (index, map) in maps.enumerated() {
+                try checkShape(map)
+                guard map.size == first.size, map.geometry.isIdentical(to: first.geometry) else {
+                    throw .invalidArgument(
+                        "probability map \(index) differs from map 0 in size or geometry; all maps must share one grid")
+                }
+            }
+            return try Output(
+                maps.map(\.voxels), size: first.size, geometry: first.geometry, datatype: .float32,
+                version: first.metadata.niftiVersion, intent: .none, description: "uvseg probability map",
+                calibration: [0, 1], path: path)
+        }
+
+        private static func checkShape(_ volume: Volume) throws(UVSegError) {
+            let size = volume.size
+            guard size.i > 0, size.j > 0, size.k > 0, let count = size.axes.checkedProduct(),
+                count == volume.voxels.count
+            else {
                 throw .invalidArgument(
-                    "probability map \(index) differs from map 0 in size or geometry; all maps must share one grid")
+                    "a volume of size \(size.axes) needs \(size.axes.checkedProduct().map(String.init) ?? "too many") "
+                        + "voxels but has \(volume.voxels.count)")
             }
         }
-        try write(
-            maps.map(\.voxels), size: first.size, geometry: first.geometry, datatype: .float32,
-            version: first.metadata.niftiVersion, intent: .none, description: "uvseg probability map",
-            calibration: [0, 1], to: path)
-    }
 
-    private static func checkShape(_ volume: Volume) throws(UVSegError) {
-        let size = volume.size
-        guard size.i > 0, size.j > 0, size.k > 0, let count = size.axes.checkedProduct(),
-            count == volume.voxels.count
-        else {
-            throw .invalidArgument(
-                "a volume of size \(size.axes) needs \(size.axes.checkedProduct().map(String.init) ?? "too many") "
-                    + "voxels but has \(volume.voxels.count)")
+        private init(
+            _ volumes: [[Float]], size: GridSize, geometry: Geometry, datatype: VoxelType, version: Int,
+            intent: Intent, description: String, calibration: [Double], path: String
+        ) throws(UVSegError) {
+            let lowercased = path.lowercased()
+            guard lowercased.hasSuffix(".nii") || lowercased.hasSuffix(".nii.gz") else {
+                throw .invalidArgument("\(path): uvseg writes .nii or .nii.gz files")
+            }
+            guard geometry.sform.count == 16, geometry.qform.offset.count == 3 else {
+                throw .invalidArgument("the geometry needs a 16-number sform and a 3-number qform offset")
+            }
+            let dims = [volumes.count > 1 ? 4 : 3, size.i, size.j, size.k, volumes.count, 1, 1, 1]
+            let fields = HeaderFields(
+                dims: dims, datatype: datatype, geometry: geometry, intent: intent, description: description,
+                calibration: calibration)
+            let needsVersion2 = dims.contains { $0 > Int(Int16.max) } || version >= 2
+            header = try needsVersion2 ? fields.bytes(as: nifti_2_header.self) : fields.bytes(as: nifti_1_header.self)
+            self.volumes = volumes
+            self.datatype = datatype
+            self.path = path
         }
-    }
 
-    private static func write(
-        _ volumes: [[Float]], size: GridSize, geometry: Geometry, datatype: VoxelType, version: Int,
-        intent: Intent, description: String, calibration: [Double], to path: String
-    ) throws(UVSegError) {
-        let lowercased = path.lowercased()
-        guard lowercased.hasSuffix(".nii") || lowercased.hasSuffix(".nii.gz") else {
-            throw .invalidArgument("\(path): uvseg writes .nii or .nii.gz files")
-        }
-        guard geometry.sform.count == 16, geometry.qform.offset.count == 3 else {
-            throw .invalidArgument("the geometry needs a 16-number sform and a 3-number qform offset")
-        }
-        let dims = [volumes.count > 1 ? 4 : 3, size.i, size.j, size.k, volumes.count, 1, 1, 1]
-        let fields = HeaderFields(
-            dims: dims, datatype: datatype, geometry: geometry, intent: intent, description: description,
-            calibration: calibration)
-        let needsVersion2 = dims.contains { $0 > Int(Int16.max) } || version >= 2
-        let header = try needsVersion2 ? fields.bytes(as: nifti_2_header.self) : fields.bytes(as: nifti_1_header.self)
-        try AtomicFile.write(to: path, compressed: FileSystem.isGzipName(path)) { (file) throws(UVSegError) in
+        /// Writes the header and the voxels to `file`.
+        fileprivate func write(to file: CompressedFile) throws(UVSegError) {
             try file.write(header)
             for voxels in volumes { try VoxelEncoding(datatype: datatype).write(voxels, to: file) }
         }

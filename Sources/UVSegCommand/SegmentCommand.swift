@@ -70,16 +70,11 @@ struct SegmentCommand: ParsableCommand {
         }
         var labelVolume = result.labelMap.volume
         labelVolume.metadata.niftiVersion = queryVolume.metadata.niftiVersion
-        var files = [OutputFiles.Output(path: out) { path throws(UVSegError) in
-            try NIfTIWriter.writeLabelMap(labelVolume, to: path)
-        }]
+        var files = [try NIfTIWriter.Output.labelMap(labelVolume, to: out)]
         if let probabilities {
-            let maps = result.probabilities.map(\.volume)
-            files.append(OutputFiles.Output(path: probabilities) { path throws(UVSegError) in
-                try NIfTIWriter.writeProbabilityMaps(maps, to: path)
-            })
+            files.append(try NIfTIWriter.Output.probabilityMaps(result.probabilities.map(\.volume), to: probabilities))
         }
-        try OutputFiles.writeAll(files)
+        try NIfTIWriter.write(files)
         let written = probabilities.map { "labels to \(out) and probabilities to \($0)" } ?? "labels to \(out)"
         closingLine.print("segmented \(query) (\(ClosingLine.count(labels.count, "label"))); wrote \(written)")
     }

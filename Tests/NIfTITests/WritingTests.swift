@@ -111,4 +111,65 @@ struct WritingTests {
         let mixed = caughtError { try NIfTIWriter.writeProbabilityMaps([reference, other], to: folder.file("x.nii")) }
         #expect(mixed?.kind == .invalidArgument && mixed?.message.contains("differs from map 0") == true)
     }
+
+    @Test("several outputs are all or nothing: a failed rename puts back what was replaced", arguments: [true, false])
+    func rollBack(firstExists: Bool) throws {
+        let folder = try TemporaryFolder()
+        let reference = try reference(in: folder)
+        if firstExists { try Data("previous labels".utf8).write(to: URL(fileURLWithPath: folder.file("labels.nii"))) }
+        // A folder that appears where the second output goes: its rename fails after the first's.
+        try FileManager.default.createDirectory(atPath: folder.file("taken.nii/inside"), withIntermediateDirectories: true)
+        let before = try folder.contents()
+        let error = caughtError {
+            try NIfTIWriter.write([
+                .labelMap(reference, to: folder.file("labels.nii")),
+                .probabilityMaps([reference], to: folder.file("taken.nii")),
+            ])
+        }
+        #expect(error?.kind == .io && error?.message.contains("cannot move the finished file to") == true)
+        #expect(try folder.contents() == before)
+        if firstExists { #expect(try folder.bytes("labels.nii") == Array("previous labels".utf8)) }
+    }
+
+    @Test("several outputs replace their destinations together, each keeping its mode")
+    func replaceTogether() throws {
+        let folder = try TemporaryFolder()
+        let reference = try reference(in: folder)
+        for (name, mode) in [("labels.nii.gz", 0o600), ("maps.nii", 0o640)] {
+            try Data("previous".utf8).write(to: URL(fileURLWithPath: folder.file(name)))
+            try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: folder.file(name))
+        }
+        let before = try folder.contents()
+        try NIfTIWriter.write([
+            .labelMap(reference, to: folder.file("labels.nii.gz")),
+            .probabilityMaps([reference, reference], to: folder.file("maps.nii")),
+        ])
+        #expect(try folder.contents() == before)
+        #expect(try NIfTIFile(path: folder.file("labels.nii.gz")).header.datatype == .uint8)
+        #expect(try NIfTIFile(path: folder.file("maps.nii")).volumeCount == 2)
+        for (name, mode) in [("labels.nii.gz", 0o600), ("maps.nii", 0o640)] {
+            let attributes = try FileManager.default.attributesOfItem(atPath: folder.file(name))
+            #expect(attributes[.posixPermissions] as? Int == mode)
+        }
+    }
+
+    @Test("names up to the file system's longest are written", arguments: [
+        String(repeating: "n", count: 248) + ".nii", String(repeating: "\u{e9}", count: 123) + ".nii.gz",
+    ])
+    func longNames(name: String) throws {
+        let folder = try TemporaryFolder()
+        let reference = try reference(in: folder)
+        try NIfTIWriter.writeLabelMap(reference, to: folder.file(name))
+        #expect(try NIfTIFile(path: folder.file(name)).volume().voxels == reference.voxels)
+        #expect(try folder.contents() == [name, "reference1false.nii"].sorted())
+    }
+
+    @Test("probability maps on a grid whose qform is NaN are written")
+    func notANumberQuaternion() throws {
+        let folder = try TemporaryFolder()
+        var reference = try reference(in: folder)
+        reference.geometry.qform.b = .nan
+        try NIfTIWriter.writeProbabilityMaps([reference, reference], to: folder.file("maps.nii"))
+        #expect(try NIfTIFile(path: folder.file("maps.nii")).header.geometry.qform.b.isNaN)
+    }
 }

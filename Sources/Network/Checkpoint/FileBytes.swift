@@ -9,20 +9,8 @@ import Diagnostics
 enum FileBytes {
     /// The bytes of the regular file at `path`; `what` names the file's role in messages.
     static func load(path: String, what: String, maximumSize: Int) throws(UVSegError) -> [UInt8] {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            throw .io("cannot open \(what) file '\(path)': \(systemError())")
-        }
-        defer { close(descriptor) }
-
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else {
-            throw .io("cannot inspect \(what) file '\(path)': \(systemError())")
-        }
-        guard status.st_mode & S_IFMT == S_IFREG else {
-            throw .io("\(what) path '\(path)' is not a regular file")
-        }
-        let size = Int(status.st_size)
+        let file = try RegularFile(reading: path, what: "\(what) file")
+        let size = file.size
         guard size > 0 else {
             throw .badFormat("\(what) file '\(path)' is empty")
         }
@@ -35,7 +23,7 @@ enum FileBytes {
         var failure: String?
         bytes.withUnsafeMutableBytes { buffer in
             while done < size, let base = buffer.baseAddress {
-                let count = read(descriptor, base + done, size - done)
+                let count = read(file.descriptor, base + done, size - done)
                 if count > 0 {
                     done += count
                 } else if count == 0 {
