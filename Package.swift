@@ -7,6 +7,10 @@ let defaultModelFile = "\(Context.packageDirectory)/models/uvseg-default.safeten
 // Only the uvs_ functions of the C contract leave libuvseg.so; Swift symbols stay internal to it.
 let exportList = "\(Context.packageDirectory)/Sources/UVSeg/exports.map"
 
+// Programs record this name: it changes with UVS_VERSION_MAJOR in include/uvseg.h, the ABI's
+// version (tools/check-install.sh checks that the two agree).
+let soname = "libuvseg.so.0"
+
 let package = Package(
     name: "uvseg",
     products: [
@@ -36,7 +40,7 @@ let package = Package(
             name: "UVSeg",
             dependencies: ["Workflow", "NIfTI", "Network", "Diagnostics"],
             exclude: ["exports.map"],
-            linkerSettings: [.unsafeFlags(["-Xlinker", "--version-script=\(exportList)"])]),
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--version-script=\(exportList)", "-Xlinker", "-soname=\(soname)"])]),
         .executableTarget(
             name: "UVSegCommand",
             dependencies: [

@@ -69,7 +69,16 @@ extern "C" {
 
 /* ==== Version ================================================================================= */
 
-/* The version of this header. Compare with uvs_version_number() to detect a mismatched library. */
+/*
+ * The version of this header. Compare with uvs_version_number() to detect a mismatched library.
+ *
+ * ABI policy. The shared library is libuvseg.so.MAJOR.MINOR.PATCH with the SONAME
+ * libuvseg.so.MAJOR, the name programs record and load. From 1.0 on, MAJOR (and so the SONAME)
+ * changes whenever a release breaks the ABI; MINOR releases only add functions and options, and
+ * PATCH releases only fix. Before 1.0 the SONAME is libuvseg.so.0 throughout, but a MINOR release
+ * may change the interface: rebuild against each new 0.MINOR (the CMake package accepts only the
+ * same 0.MINOR, and uvs_version_number() tells a program which library it got).
+ */
 #define UVS_VERSION_MAJOR 0
 #define UVS_VERSION_MINOR 1
 #define UVS_VERSION_PATCH 0

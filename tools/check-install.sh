@@ -21,14 +21,23 @@ check() {  # check DESCRIPTION COMMAND...: one check, its output shown only when
 }
 
 check "install.sh installs under the prefix" "$repo/tools/install.sh" "$build_dir" "$prefix"
-check "every file is in place" ls "$prefix/lib/libuvseg.so" "$prefix/include/uvseg.h" "$prefix/include/uvseg.hpp" \
-    "$prefix/bin/uvseg" "$prefix/lib/pkgconfig/uvseg.pc" "$prefix/lib/cmake/uvseg/uvsegConfig.cmake" \
-    "$prefix/lib/cmake/uvseg/uvsegConfigVersion.cmake"
+version=$("$repo/tools/version.sh")
+major=${version%%.*}
+check "every file is in place" ls "$prefix/lib/libuvseg.so.$version" "$prefix/include/uvseg.h" \
+    "$prefix/include/uvseg.hpp" "$prefix/bin/uvseg" "$prefix/lib/pkgconfig/uvseg.pc" \
+    "$prefix/lib/cmake/uvseg/uvsegConfig.cmake" "$prefix/lib/cmake/uvseg/uvsegConfigVersion.cmake"
+check "libuvseg.so -> libuvseg.so.$major -> libuvseg.so.$version" test \
+    "$(readlink "$prefix/lib/libuvseg.so") $(readlink "$prefix/lib/libuvseg.so.$major")" = "libuvseg.so.$major libuvseg.so.$version"
+check "the library's SONAME is libuvseg.so.$major (the header's major version)" bash -c \
+    'readelf -d "$1" | grep -q "(SONAME).*\[libuvseg.so.$2\]"' _ "$prefix/lib/libuvseg.so.$version" "$major"
+# The Swift runtime is linked in: nothing of the toolchain's folder may be needed.
+needs_no_swift() { ! readelf -d "$1" | grep -E "NEEDED.*(swift|Foundation|dispatch|BlocksRuntime)" && ! readelf -d "$1" | grep -qE "R(UN)?PATH.*swift"; }
+check "the library needs no Swift runtime library" needs_no_swift "$prefix/lib/libuvseg.so.$version"
+check "the command needs no Swift runtime library" needs_no_swift "$prefix/bin/uvseg"
 check "the installed library finds every library it needs" bash -c '! ldd "$1" | grep "not found"' _ "$prefix/lib/libuvseg.so"
 check "the installed command runs" "$prefix/bin/uvseg" --help
 
 export PKG_CONFIG_PATH="$prefix/lib/pkgconfig"
-version=$(sed -n 's/^#define UVS_VERSION_\(MAJOR\|MINOR\|PATCH\) \([0-9]*\)$/\2/p' "$repo/include/uvseg.h" | paste -sd.)
 check "pkg-config gives the header's version and the prefix" \
     test "$(pkg-config --modversion uvseg) $(pkg-config --variable=prefix uvseg)" = "$version $prefix"
 

@@ -3,7 +3,7 @@
 # the C libraries (Debian packages). Safe to run again. The test-only Python packages go into a
 # virtual environment of their own (make test, from tools/requirements-test.txt).
 set -euo pipefail
-packages=(libnifti2-dev zlib1g-dev libopenblas-dev pkg-config cmake)
+packages=(libnifti2-dev zlib1g-dev libopenblas-dev pkg-config cmake dpkg-dev)
 # The napari plug-in's test: a virtual X server, and the X and GL libraries Qt and napari load.
 packages+=(xvfb xauth libgl1 libegl1 libgl1-mesa-dri libxkbcommon-x11-0 libxcb-icccm4 libxcb-image0
     libxcb-keysyms1 libxcb-randr0 libxcb-render-util0 libxcb-shape0 libxcb-xfixes0 libxcb-xinerama0

@@ -1,6 +1,6 @@
 """Shared pytest fixtures: where the built library and command are.
 
-The build folder is UVSEG_BUILD_DIR, or .build/release under the repository root.
+The build folder is UVSEG_BUILD_DIR, or .build-ship/release under the repository root.
 """
 import ctypes
 import os
@@ -11,7 +11,7 @@ import pytest
 from c_api import declare
 
 REPO = pathlib.Path(__file__).resolve().parents[2]
-BUILD_DIR = pathlib.Path(os.environ.get("UVSEG_BUILD_DIR", REPO / ".build" / "release"))
+BUILD_DIR = pathlib.Path(os.environ.get("UVSEG_BUILD_DIR", REPO / ".build-ship" / "release"))
 FIXTURES = REPO / "Tests" / "NetworkTests" / "Fixtures"
 
 

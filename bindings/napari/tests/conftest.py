@@ -11,7 +11,7 @@ import pytest
 
 REPO = pathlib.Path(__file__).resolve().parents[3]
 WEIGHTS = REPO / "Tests" / "NetworkTests" / "Fixtures" / "uneven" / "weights.safetensors"
-os.environ.setdefault("UVSEG_LIBRARY", str(REPO / ".build" / "release" / "libuvseg.so"))
+os.environ.setdefault("UVSEG_LIBRARY", str(REPO / ".build-ship" / "release" / "libuvseg.so"))
 
 
 def phantom(seed, shape=(5, 20, 24)):

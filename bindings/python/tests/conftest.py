@@ -15,7 +15,7 @@ import uvseg
 
 REPO = pathlib.Path(__file__).resolve().parents[3]
 FIXTURES = REPO / "Tests" / "NetworkTests" / "Fixtures"
-os.environ.setdefault("UVSEG_LIBRARY", str(REPO / ".build" / "release" / "libuvseg.so"))
+os.environ.setdefault("UVSEG_LIBRARY", str(REPO / ".build-ship" / "release" / "libuvseg.so"))
 WEIGHTS = FIXTURES / "uneven" / "weights.safetensors"  # small and quick; results are not judged
 COMMAND = pathlib.Path(os.environ["UVSEG_LIBRARY"]).parent / "uvseg-cli"  # the `uvseg` command
 

@@ -35,11 +35,12 @@ def test_environment_variable_names_the_file():
     assert uvseg.library_version() == uvseg.__version__
 
 
-def test_a_copy_in_the_package_folder_is_found(tmp_path):
+def test_a_copy_in_the_package_folder_comes_first(tmp_path):
     parent = copy_package(tmp_path, with_library=True)
-    status, output = run_python("import uvseg; print(uvseg.library_path())", package_parent=parent)
-    assert status == 0, output
-    assert output.strip() == str(parent / "uvseg" / "libuvseg.so")
+    for environment in ({}, {"UVSEG_LIBRARY": str(BUILT_LIBRARY)}):
+        status, output = run_python("import uvseg; print(uvseg.library_path())", package_parent=parent, **environment)
+        assert status == 0, output
+        assert output.strip() == str(parent / "uvseg" / "libuvseg.so")
 
 
 def test_the_system_search_path_is_used_last(tmp_path):
@@ -57,13 +58,14 @@ def test_the_error_names_every_place_it_looked(tmp_path):
             "except uvseg.LibraryNotFoundError as error:\n    print(error)\n")
     status, output = run_python(code, package_parent=parent)
     assert status == 0, output
-    assert "$UVSEG_LIBRARY: not set" in output
-    assert f"{parent / 'uvseg' / 'libuvseg.so'}: no such file" in output
-    assert "the system search path" in output
+    places = [line.split(". ", 1)[1] for line in output.splitlines() if line.startswith("  ")]
+    assert places[0] == f"{parent / 'uvseg' / 'libuvseg.so'}: no such file"
+    assert places[1] == "$UVSEG_LIBRARY: not set"
+    assert places[2].startswith("the system search path")
 
 
 def test_a_bad_environment_variable_is_not_silently_ignored(tmp_path):
-    parent = copy_package(tmp_path, with_library=True)
+    parent = copy_package(tmp_path, with_library=False)
     missing = tmp_path / "elsewhere" / "libuvseg.so"
     code = ("import uvseg\n"
             "try:\n    uvseg.library_version()\n"

@@ -11,8 +11,8 @@ numpy arrays in and out, volumes interchangeable with nibabel images.
 Volumes: uvseg.segment(model, query, support_images, support_labels, ...) and local validation,
 uvseg.validate(model, images, label_maps, support_sizes), mirror the `uvseg` command.
 
-The library is found through the environment variable UVSEG_LIBRARY (a file), a libuvseg.so copied
-into this package's folder, or the system's search path, in that order.
+The library is found as the libuvseg.so in this package's folder (a wheel carries one), through the
+environment variable UVSEG_LIBRARY (a file), or on the system's search path, in that order.
 uvseg is research software, not a medical device: validate it locally before any use.
 """
 from ._library import library_path, library_version

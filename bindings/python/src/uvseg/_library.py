@@ -1,8 +1,9 @@
 """Finding and loading libuvseg.so, and declaring its C functions for ctypes.
 
-The library is looked for, in order, at the file named by the environment variable UVSEG_LIBRARY,
-as libuvseg.so in this package's folder, and on the system's search path (LD_LIBRARY_PATH, the
-ld.so cache, the default folders). It is loaded on first use, not on import, so that `import uvseg`
+The library is looked for, in order, as libuvseg.so in this package's folder (where a wheel puts
+the copy it was built with, so it always matches the package), at the file named by the
+environment variable UVSEG_LIBRARY, and on the system's search path (LD_LIBRARY_PATH, the ld.so
+cache, the default folders). It is loaded on first use, not on import, so that `import uvseg`
 works for tools that only inspect the package.
 
 Each module of the package declares the C functions it wraps with `function(...)`, next to their
@@ -63,6 +64,13 @@ class Library:
 def library() -> Library:
     """The loaded library (loaded on the first call). Raises `LibraryNotFoundError`."""
     tried: List[str] = []
+    if PACKAGE_COPY.exists():
+        try:
+            return Library(ctypes.CDLL(str(PACKAGE_COPY)), str(PACKAGE_COPY))
+        except OSError as error:
+            tried.append(f"{PACKAGE_COPY}: {error}")
+    else:
+        tried.append(f"{PACKAGE_COPY}: no such file")
     explicit = os.environ.get(ENVIRONMENT_VARIABLE)
     if explicit:
         try:
@@ -72,13 +80,6 @@ def library() -> Library:
             raise LibraryNotFoundError(
                 f"cannot load libuvseg from {ENVIRONMENT_VARIABLE}={explicit}: {error}") from None
     tried.append(f"${ENVIRONMENT_VARIABLE}: not set")
-    if PACKAGE_COPY.exists():
-        try:
-            return Library(ctypes.CDLL(str(PACKAGE_COPY)), str(PACKAGE_COPY))
-        except OSError as error:
-            tried.append(f"{PACKAGE_COPY}: {error}")
-    else:
-        tried.append(f"{PACKAGE_COPY}: no such file")
     try:
         return Library(ctypes.CDLL(LIBRARY_NAME), f"{LIBRARY_NAME} (system search path)")
     except OSError as error:
