@@ -421,8 +421,11 @@ uvs_status uvs_volume_write_probability_maps(const uvs_volume *reference, const 
  * Errors: UVS_ERROR_INVALID_ARGUMENT (NULL pointer, n_support < 1, a label map off its image's grid
  * or with non-label values, a label to segment that no support volume holds, support without any
  * foreground, an input size the model cannot take), UVS_ERROR_BAD_FORMAT (an affine that gives an
- * axis no direction), UVS_ERROR_OUT_OF_MEMORY, UVS_ERROR_CANCELLED. *out_result is left untouched
- * on failure.
+ * axis no direction), UVS_ERROR_OUT_OF_MEMORY (the call would need more than the model's memory
+ * limit of 4 GiB, shared by every structure the inputs size (prepared volumes, support pool,
+ * canvases, per-label probabilities) and the network's working memory; checked in step 1, the
+ * message names what would not fit and its size), UVS_ERROR_CANCELLED. *out_result is left
+ * untouched on failure.
  */
 typedef struct uvs_segmentation uvs_segmentation;
 
@@ -462,7 +465,8 @@ uvs_status uvs_segmentation_probabilities(const uvs_segmentation *result, int32_
  *                   segmented and measured in every case
  *
  * Every input is checked before any segmentation starts, every fold included (a label that only
- * one case holds is an error: with that case held out no support shows it). The work is
+ * one case holds is an error: with that case held out no support shows it), and so is the memory
+ * of every fold at the largest support size (as uvs_segment_volume's). The work is
  * n_sizes * n_cases segmentations.
  *
  * On success *out_validation receives a new validation the caller frees with

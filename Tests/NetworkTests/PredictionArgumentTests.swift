@@ -98,6 +98,22 @@ struct PredictionArgumentTests {
         #expect(throws: UVSegError.self) { try Self.network().queriesPerBatch(for: big, threads: 1) }
     }
 
+    @Test("a call's memory limit below the network's lowers the batch, and one too small is refused")
+    func callMemoryLimit() throws {
+        let network = try Self.network()
+        let shape = try PredictionShape(queryCount: 5, supportCount: 3, height: 32, width: 40)
+        let oneQuery = network.minimumWorkingMemory(for: shape)
+        #expect(try network.queriesPerBatch(for: shape, threads: 1, limit: Int.max) == 5)
+        #expect(try network.queriesPerBatch(for: shape, threads: 1, limit: oneQuery) == 1)
+        let error = #expect(throws: UVSegError.self) {
+            try network.predict(
+                queries: Self.images(5, seed: 1), supportImages: Self.images(3, seed: 2),
+                supportLabels: Self.images(3, seed: 3), queryCount: 5, supportCount: 3, height: 32, width: 40,
+                memoryLimit: oneQuery - 1)
+        }
+        #expect(error?.kind == .outOfMemory)
+    }
+
     @Test("queries give the same logits, up to rounding, whether they share encoder block 0's work or run one at a time")
     func batchingChangesNothing() throws {
         let (queryCount, supportCount) = (5, 3)

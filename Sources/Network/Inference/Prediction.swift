@@ -17,14 +17,14 @@ extension UniverSegNetwork {
     ///
     /// Throws `.invalidArgument` for a count below 1, a height or width that is not a positive
     /// multiple of `sizeMultiple`, a thread count outside 1...`maximumThreadCount`, or a buffer of
-    /// the wrong length; `.outOfMemory` if the call would need more than `workingMemoryLimit` or
-    /// memory runs out.
+    /// the wrong length; `.outOfMemory` if the call would need more than `workingMemoryLimit` (or
+    /// `memoryLimit`, when that is less) or memory runs out.
     public func predict(
         queries: UnsafeBufferPointer<Float>,
         supportImages: UnsafeBufferPointer<Float>,
         supportLabels: UnsafeBufferPointer<Float>,
         queryCount: Int, supportCount: Int, height: Int, width: Int,
-        into logits: UnsafeMutableBufferPointer<Float>, threads: Int = defaultThreadCount
+        into logits: UnsafeMutableBufferPointer<Float>, threads: Int = defaultThreadCount, memoryLimit: Int? = nil
     ) throws(UVSegError) {
         let shape = try PredictionShape(queryCount: queryCount, supportCount: supportCount, height: height, width: width)
         try Self.checkThreadCount(threads)
@@ -34,7 +34,7 @@ extension UniverSegNetwork {
         let labelValues = try Self.checkedBase(supportLabels, "supportLabels", count: shape.supportValueCount, shape: shape)
         let logitValues = try Self.checkedBase(UnsafeBufferPointer(logits), "logits", count: shape.queryValueCount, shape: shape)
 
-        let batchSize = try queriesPerBatch(for: shape, threads: threads)
+        let batchSize = try queriesPerBatch(for: shape, threads: threads, limit: memoryLimit)
         try pool.whileRunningCall { () throws(UVSegError) in
             try predictBatches(
                 queries: queryValues, supportImages: imageValues, supportLabels: labelValues, shape: shape,
@@ -63,7 +63,8 @@ extension UniverSegNetwork {
     /// `predict` over arrays; returns the queryCount x height x width logits.
     public func predict(
         queries: [Float], supportImages: [Float], supportLabels: [Float],
-        queryCount: Int, supportCount: Int, height: Int, width: Int, threads: Int = defaultThreadCount
+        queryCount: Int, supportCount: Int, height: Int, width: Int, threads: Int = defaultThreadCount,
+        memoryLimit: Int? = nil
     ) throws(UVSegError) -> [Float] {
         let shape = try PredictionShape(queryCount: queryCount, supportCount: supportCount, height: height, width: width)
         guard queries.count == shape.queryValueCount else {
@@ -78,7 +79,7 @@ extension UniverSegNetwork {
                             try predict(
                                 queries: queries, supportImages: supportImages, supportLabels: supportLabels,
                                 queryCount: queryCount, supportCount: supportCount, height: height, width: width,
-                                into: logits, threads: threads)
+                                into: logits, threads: threads, memoryLimit: memoryLimit)
                         }
                     }
                 }

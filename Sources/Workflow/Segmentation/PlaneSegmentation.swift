@@ -7,17 +7,19 @@ struct PlaneSegmentation {
     let model: any InContextModel
     let options: SegmentationOptions
     let plane: AnatomicalPlane
+    /// The most working memory each model call may use (what the call's budget leaves it).
+    let modelMemoryLimit: Int
 
     /// The most query slices given to the model in one call: bounds the model's working memory and
     /// how long a cancel request waits.
     static let batchLimit = 16
 
-    /// Foreground probabilities per label (in `labels` order) on `query`'s grid, averaged over the
-    /// ensemble members and flips.
+    /// Calls `body(index in labels, probabilities)` with each label's foreground probabilities on
+    /// `query`'s grid, averaged over the ensemble members and flips, one label at a time.
     func probabilities(
         of query: PreparedCase, pool: SupportPool, selector: SupportSelector, labels: [Int32],
-        progress: ProgressReporter
-    ) throws(UVSegError) -> [[Float]] {
+        progress: ProgressReporter, _ body: (Int, [Float]) throws(UVSegError) -> Void
+    ) throws(UVSegError) {
         let side = model.inputSize
         let stack = SliceStack(plane: plane, size: query.size, spacing: query.spacing)
         let canvas = ModelCanvas(
@@ -30,8 +32,7 @@ struct PlaneSegmentation {
         let passes = options.ensembleSize * (options.flipAugmentation ? 2 : 1)
         let totalSlices = Double(labels.count * options.ensembleSize * stack.count)
         var doneSlices = 0
-        var result = [[Float]]()
-        for label in labels {
+        for (labelIndex, label) in labels.enumerated() {
             var sums = [Float](repeating: 0, count: stack.count * side * side)
             for member in 0..<options.ensembleSize {
                 let selections = queries.map { selector.select(label: label, member: member, for: $0) }
@@ -59,17 +60,16 @@ struct PlaneSegmentation {
                     width: side, height: side, pixels: sums[start..<start + side * side].map { $0 / Float(passes) })
                 stack.store(canvas.native(from: mean), at: slice, into: &volume)
             }
-            result.append(volume)
+            try body(labelIndex, volume)
         }
         try progress.report(1, .segmenting)
-        return result
     }
 
     /// Sigmoid of the model's logits for `count` stacked canvas images.
     private func predict(_ images: [Float], count: Int, support: SupportSet) throws(UVSegError) -> [Float] {
         let logits = try model.logits(
             queries: images, queryCount: count, supportImages: support.images, supportLabels: support.labels,
-            supportCount: support.count)
+            supportCount: support.count, memoryLimit: modelMemoryLimit)
         let expected = count * model.inputSize * model.inputSize
         guard logits.count == expected else {
             throw .invalidArgument("the model returned \(logits.count) logits for \(expected) query pixels")
