@@ -29,15 +29,16 @@ struct PlaneSegmentation {
         let queries = images.enumerated().map { slice, image in
             selector.query(slice: slice, relativePosition: stack.relativePosition(of: slice), image: image)
         }
-        let passes = options.ensembleSize * (options.flipAugmentation ? 2 : 1)
-        let totalSlices = Double(labels.count * options.ensembleSize * stack.count)
-        var doneSlices = 0
+        // In floating point: the product of counts may exceed any Int.
+        let passes = Float(options.ensembleSize) * (options.flipAugmentation ? 2 : 1)
+        let totalSlices = Double(labels.count) * Double(options.ensembleSize) * Double(stack.count)
+        var doneSlices = 0.0
         for (labelIndex, label) in labels.enumerated() {
             var sums = [Float](repeating: 0, count: stack.count * side * side)
             for member in 0..<options.ensembleSize {
                 let selections = queries.map { selector.select(label: label, member: member, for: $0) }
                 for batch in Self.batches(of: selections) {
-                    try progress.report(Double(doneSlices) / totalSlices, .segmenting)
+                    try progress.report(doneSlices / totalSlices, .segmenting)
                     let support = SupportSet(selections[batch.lowerBound], from: pool, label: label)
                     let batchImages = Array(images[batch].joined())
                     var probabilities = try predict(batchImages, count: batch.count, support: support)
@@ -50,14 +51,14 @@ struct PlaneSegmentation {
                     }
                     let offset = batch.lowerBound * side * side
                     for (index, value) in probabilities.enumerated() { sums[offset + index] += value }
-                    doneSlices += batch.count
+                    doneSlices += Double(batch.count)
                 }
             }
             var volume = [Float](repeating: 0, count: query.image.count)
             for slice in 0..<stack.count {
                 let start = slice * side * side
                 let mean = SliceImage(
-                    width: side, height: side, pixels: sums[start..<start + side * side].map { $0 / Float(passes) })
+                    width: side, height: side, pixels: sums[start..<start + side * side].map { $0 / passes })
                 stack.store(canvas.native(from: mean), at: slice, into: &volume)
             }
             try body(labelIndex, volume)
