@@ -114,6 +114,16 @@ struct PredictionArgumentTests {
         #expect(error?.kind == .outOfMemory)
     }
 
+    @Test("images whose convolution bands the kernels' int32 offsets cannot reach are refused, whatever the limit")
+    func kernelOffsetsStayWithinInt32() throws {
+        let network = try Self.network(workingMemoryLimit: Int.max)
+        let wide = try PredictionShape(queryCount: 1, supportCount: 1, height: 8, width: 1 << 27)
+        let error = #expect(throws: UVSegError.self) { try network.queriesPerBatch(for: wide, threads: 1) }
+        #expect(error?.kind == .invalidArgument)
+        #expect(error?.message.contains("too large for this network's kernels") == true, "\(error?.message ?? "")")
+        #expect(Int32(kernelArgument: Int(Int32.max)) == Int32.max)
+    }
+
     @Test("queries give the same logits, up to rounding, whether they share encoder block 0's work or run one at a time")
     func batchingChangesNothing() throws {
         let (queryCount, supportCount) = (5, 3)

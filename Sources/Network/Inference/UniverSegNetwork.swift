@@ -61,9 +61,16 @@ public final class UniverSegNetwork: Sendable {
 
     /// How many queries share encoder block 0's support work at a time: as many as the limit
     /// (`workingMemoryLimit`, or `limit` when that is less) allows, up to
-    /// `maximumQueriesSharingSupportWork`. Throws `.outOfMemory` if not even one fits.
+    /// `maximumQueriesSharingSupportWork`. Throws `.outOfMemory` if not even one fits, and
+    /// `.invalidArgument` if one thread's scratch would hold more floats than the kernels'
+    /// `int32_t` offsets reach (see `Int32(kernelArgument:)`).
     func queriesPerBatch(for shape: PredictionShape, threads: Int, limit: Int? = nil) throws(UVSegError) -> Int {
         let memory = WorkingMemory(architecture: architecture, shape: shape, threadCount: threads)
+        guard memory.scratchCount <= Int(Int32.max) else {
+            throw .invalidArgument(
+                "images of \(shape.height) x \(shape.width) pixels are too large for this network's kernels: a band of "
+                    + "one convolution would hold \(memory.scratchCount) values, more than \(Int32.max)")
+        }
         let available = min(limit ?? workingMemoryLimit, workingMemoryLimit)
         let largest = min(shape.queryCount, Self.maximumQueriesSharingSupportWork)
         for batchSize in stride(from: largest, through: 1, by: -1) where memory.bytes(batchSize: batchSize) <= Double(available) {
