@@ -171,6 +171,8 @@ int32_t uvs_model_size_multiple(const uvs_model *model);
  * to 64), height and width >= 1 and multiples of uvs_model_size_multiple(model) (the published
  * model was trained at 128 x 128). Every query is segmented with the same support set, so passing
  * all slices of a volume in one call shares the support set's work between them.
+ * Every input value must be a finite number: a NaN or infinite value is refused, with a message
+ * naming the array, the index, and the image, row and column it falls on.
  *
  * Thread safety: many threads may predict with one model at once; each call uses its own memory.
  * Memory: a model keeps the working memory its calls give back, for its next calls (a series of
@@ -180,8 +182,9 @@ int32_t uvs_model_size_multiple(const uvs_model *model);
  * Each call computes on every core (the result does not depend on the thread count); the volume
  * calls take a thread count through uvs_options_set_threads(). The result does depend, in the
  * last bits, on whether the CPU has AVX2 and FMA: the library picks its vector kernels at run time.
- * Errors: UVS_ERROR_INVALID_ARGUMENT (NULL pointer, count < 1, size not a multiple),
- * UVS_ERROR_OUT_OF_MEMORY (the working memory needed exceeds the library's limit).
+ * Errors: UVS_ERROR_INVALID_ARGUMENT (NULL pointer, count < 1, size not a multiple, a NaN or
+ * infinite input value), UVS_ERROR_OUT_OF_MEMORY (the working memory needed exceeds the library's
+ * limit).
  */
 uvs_status uvs_predict(const uvs_model *model,
                        const float *query, int32_t n_query,
@@ -423,8 +426,9 @@ uvs_status uvs_volume_write_probability_maps(const uvs_volume *reference, const 
  * Segments a 3-D query volume from labelled support volumes, slice by slice along an anatomical
  * plane (see the options above):
  *   1. every input is checked before any work (see Errors);
- *   2. intensities are prepared per volume; query and support are reoriented to RAS+ (exactly,
- *      by permuting and flipping axes), so they may be stored in different orientations;
+ *   2. intensities are prepared per volume (NaN and infinite voxels of the images count as 0, see
+ *      uvs_options_set_percentiles); query and support are reoriented to RAS+ (exactly, by
+ *      permuting and flipping axes), so they may be stored in different orientations;
  *   3. each slice is scaled onto the network's square input keeping its physical aspect ratio
  *      (bilinear, low-pass when shrinking, as PIL; the rest of the square padded with 0; labels
  *      by nearest neighbour), and probabilities come back bilinearly to the native slice;
@@ -450,8 +454,11 @@ uvs_status uvs_volume_write_probability_maps(const uvs_volume *reference, const 
  * Errors: UVS_ERROR_INVALID_ARGUMENT (NULL pointer, n_support < 1, a label map off its image's grid
  * or with non-label values, a label to segment that no support volume holds, support without any
  * foreground, an input size the model cannot take), UVS_ERROR_BAD_FORMAT (an affine that gives an
- * axis no direction), UVS_ERROR_OUT_OF_MEMORY, UVS_ERROR_CANCELLED. *out_result is left untouched
- * on failure.
+ * axis no direction), UVS_ERROR_OUT_OF_MEMORY (the call would need more than the model's memory
+ * limit of 4 GiB, shared by every structure the inputs size (prepared volumes, support pool,
+ * canvases, per-label probabilities) and the network's working memory; checked in step 1, the
+ * message names what would not fit and its size), UVS_ERROR_CANCELLED. *out_result is left
+ * untouched on failure.
  */
 typedef struct uvs_segmentation uvs_segmentation;
 
@@ -491,7 +498,8 @@ uvs_status uvs_segmentation_probabilities(const uvs_segmentation *result, int32_
  *                   segmented and measured in every case
  *
  * Every input is checked before any segmentation starts, every fold included (a label that only
- * one case holds is an error: with that case held out no support shows it). The work is
+ * one case holds is an error: with that case held out no support shows it), and so is the memory
+ * of every fold at the largest support size (as uvs_segment_volume's). The work is
  * n_sizes * n_cases segmentations.
  *
  * On success *out_validation receives a new validation the caller frees with

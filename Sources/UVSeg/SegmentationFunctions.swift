@@ -43,7 +43,8 @@ public func uvs_segmentation_label_map(
 @_cdecl("uvs_segmentation_label_count")
 public func uvs_segmentation_label_count(_ result: OpaquePointer?) -> Int32 {
     guard let result else { return 0 }
-    return Int32(Handle.object(result, as: SegmentationObject.self).probabilities.count)
+    // At most 255, or the labels asked for through an int32_t count: never clamped.
+    return Int32(clamping: Handle.object(result, as: SegmentationObject.self).probabilities.count)
 }
 
 @_cdecl("uvs_segmentation_probabilities")

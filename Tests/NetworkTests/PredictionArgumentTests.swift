@@ -98,6 +98,51 @@ struct PredictionArgumentTests {
         #expect(throws: UVSegError.self) { try Self.network().queriesPerBatch(for: big, threads: 1) }
     }
 
+    @Test("a call's memory limit below the network's lowers the batch, and one too small is refused")
+    func callMemoryLimit() throws {
+        let network = try Self.network()
+        let shape = try PredictionShape(queryCount: 5, supportCount: 3, height: 32, width: 40)
+        let oneQuery = network.minimumWorkingMemory(for: shape)
+        #expect(try network.queriesPerBatch(for: shape, threads: 1, limit: Int.max) == 5)
+        #expect(try network.queriesPerBatch(for: shape, threads: 1, limit: oneQuery) == 1)
+        let error = #expect(throws: UVSegError.self) {
+            try network.predict(
+                queries: Self.images(5, seed: 1), supportImages: Self.images(3, seed: 2),
+                supportLabels: Self.images(3, seed: 3), queryCount: 5, supportCount: 3, height: 32, width: 40,
+                memoryLimit: oneQuery - 1)
+        }
+        #expect(error?.kind == .outOfMemory)
+    }
+
+    @Test("images whose convolution bands the kernels' int32 offsets cannot reach are refused, whatever the limit")
+    func kernelOffsetsStayWithinInt32() throws {
+        let network = try Self.network(workingMemoryLimit: Int.max)
+        let wide = try PredictionShape(queryCount: 1, supportCount: 1, height: 8, width: 1 << 27)
+        let error = #expect(throws: UVSegError.self) { try network.queriesPerBatch(for: wide, threads: 1) }
+        #expect(error?.kind == .invalidArgument)
+        #expect(error?.message.contains("too large for this network's kernels") == true, "\(error?.message ?? "")")
+        #expect(Int32(kernelArgument: Int(Int32.max)) == Int32.max)
+    }
+
+    @Test("a NaN or infinite input value is refused, naming the buffer, the index and the pixel",
+          arguments: [("queries", 1 * 1280 + 2 * 40 + 5, Float.nan), ("supportImages", 7, Float.infinity),
+                      ("supportLabels", 2 * 1280, -Float.infinity)])
+    func nonFiniteInputs(buffer: String, index: Int, value: Float) throws {
+        var inputs = ["queries": Self.images(2, seed: 1), "supportImages": Self.images(3, seed: 2),
+                      "supportLabels": Self.images(3, seed: 3)]
+        inputs[buffer]?[index] = value
+        let error = #expect(throws: UVSegError.self) {
+            try Self.network().predict(
+                queries: inputs["queries"] ?? [], supportImages: inputs["supportImages"] ?? [],
+                supportLabels: inputs["supportLabels"] ?? [], queryCount: 2, supportCount: 3, height: 32, width: 40)
+        }
+        let (image, pixel) = index.quotientAndRemainder(dividingBy: 1280)
+        #expect(error?.kind == .invalidArgument)
+        #expect(
+            error?.message.hasPrefix("\(buffer)[\(index)] (image \(image), row \(pixel / 40), column \(pixel % 40)) is \(value)")
+                == true, "\(error?.message ?? "")")
+    }
+
     @Test("queries give the same logits, up to rounding, whether they share encoder block 0's work or run one at a time")
     func batchingChangesNothing() throws {
         let (queryCount, supportCount) = (5, 3)

@@ -6,25 +6,26 @@ extension UniverSegNetwork {
     ///
     /// Buffers are row-major float32: `queries` and `logits` hold queryCount x height x width
     /// values, `supportImages` and `supportLabels` supportCount x height x width (size them with
-    /// `PredictionShape`). Images are expected in [0, 1], labels in [0, 1]. `logits` must not
-    /// overlap the inputs. All queries share the support set, and the support set's work in the
-    /// first block is done once for up to 16 of them: segmenting the slices of a volume in one
-    /// call is cheaper than one call per slice.
+    /// `PredictionShape`). Images are expected in [0, 1], labels in [0, 1]; every input value must
+    /// be finite. `logits` must not overlap the inputs. All queries share the support set, and the
+    /// support set's work in the first block is done once for up to 16 of them: segmenting the
+    /// slices of a volume in one call is cheaper than one call per slice.
     ///
     /// The convolutions run on `threads` threads (default: every core); the logits are
     /// bit-identical whatever the thread count. The call sets OpenBLAS to one thread for the
     /// process: uvseg's own threads own the cores.
     ///
     /// Throws `.invalidArgument` for a count below 1, a height or width that is not a positive
-    /// multiple of `sizeMultiple`, a thread count outside 1...`maximumThreadCount`, or a buffer of
-    /// the wrong length; `.outOfMemory` if the call would need more than `workingMemoryLimit` or
-    /// memory runs out.
+    /// multiple of `sizeMultiple`, a thread count outside 1...`maximumThreadCount`, a buffer of
+    /// the wrong length, or a NaN or infinite input value (naming the buffer and index);
+    /// `.outOfMemory` if the call would need more than `workingMemoryLimit` (or `memoryLimit`, when
+    /// that is less) or memory runs out.
     public func predict(
         queries: UnsafeBufferPointer<Float>,
         supportImages: UnsafeBufferPointer<Float>,
         supportLabels: UnsafeBufferPointer<Float>,
         queryCount: Int, supportCount: Int, height: Int, width: Int,
-        into logits: UnsafeMutableBufferPointer<Float>, threads: Int = defaultThreadCount
+        into logits: UnsafeMutableBufferPointer<Float>, threads: Int = defaultThreadCount, memoryLimit: Int? = nil
     ) throws(UVSegError) {
         let shape = try PredictionShape(queryCount: queryCount, supportCount: supportCount, height: height, width: width)
         try Self.checkThreadCount(threads)
@@ -33,8 +34,11 @@ extension UniverSegNetwork {
         let imageValues = try Self.checkedBase(supportImages, "supportImages", count: shape.supportValueCount, shape: shape)
         let labelValues = try Self.checkedBase(supportLabels, "supportLabels", count: shape.supportValueCount, shape: shape)
         let logitValues = try Self.checkedBase(UnsafeBufferPointer(logits), "logits", count: shape.queryValueCount, shape: shape)
+        try Self.requireFinite(queries, "queries", shape: shape)
+        try Self.requireFinite(supportImages, "supportImages", shape: shape)
+        try Self.requireFinite(supportLabels, "supportLabels", shape: shape)
 
-        let batchSize = try queriesPerBatch(for: shape, threads: threads)
+        let batchSize = try queriesPerBatch(for: shape, threads: threads, limit: memoryLimit)
         try pool.whileRunningCall { () throws(UVSegError) in
             try predictBatches(
                 queries: queryValues, supportImages: imageValues, supportLabels: labelValues, shape: shape,
@@ -63,7 +67,8 @@ extension UniverSegNetwork {
     /// `predict` over arrays; returns the queryCount x height x width logits.
     public func predict(
         queries: [Float], supportImages: [Float], supportLabels: [Float],
-        queryCount: Int, supportCount: Int, height: Int, width: Int, threads: Int = defaultThreadCount
+        queryCount: Int, supportCount: Int, height: Int, width: Int, threads: Int = defaultThreadCount,
+        memoryLimit: Int? = nil
     ) throws(UVSegError) -> [Float] {
         let shape = try PredictionShape(queryCount: queryCount, supportCount: supportCount, height: height, width: width)
         guard queries.count == shape.queryValueCount else {
@@ -78,7 +83,7 @@ extension UniverSegNetwork {
                             try predict(
                                 queries: queries, supportImages: supportImages, supportLabels: supportLabels,
                                 queryCount: queryCount, supportCount: supportCount, height: height, width: width,
-                                into: logits, threads: threads)
+                                into: logits, threads: threads, memoryLimit: memoryLimit)
                         }
                     }
                 }
@@ -102,6 +107,18 @@ extension UniverSegNetwork {
             throw lengthError(name, count: buffer.count, expected: count, shape: shape)
         }
         return base
+    }
+
+    /// Throws `.invalidArgument` naming the first NaN or infinite value of `buffer` (checked
+    /// buffers only): the network would turn it into NaN logits far from where it was.
+    private static func requireFinite(
+        _ buffer: UnsafeBufferPointer<Float>, _ name: String, shape: PredictionShape
+    ) throws(UVSegError) {
+        guard let index = buffer.firstIndex(where: { !$0.isFinite }) else { return }
+        let (image, pixel) = index.quotientAndRemainder(dividingBy: shape.planeSize)
+        throw .invalidArgument(
+            "\(name)[\(index)] (image \(image), row \(pixel / shape.width), column \(pixel % shape.width)) is "
+                + "\(buffer[index]); every value must be a finite number")
     }
 
     private static func lengthError(_ name: String, count: Int, expected: Int, shape: PredictionShape) -> UVSegError {

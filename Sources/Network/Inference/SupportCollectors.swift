@@ -177,7 +177,8 @@ final class PooledOutputCollector {
             let offset = channels.lowerBound * plane + rows.lowerBound * width
             kernels.activate_pool_sum(
                 preActivation.values + offset, plane, addend.map { $0 + channels.lowerBound * addendChannelStride },
-                addendChannelStride, Int32(channels.count), Int32(rows.count), Int32(width),
+                addendChannelStride, Int32(kernelArgument: channels.count), Int32(kernelArgument: rows.count),
+                Int32(kernelArgument: width),
                 pooled.values + channels.lowerBound * pooled.planeSize + rows.lowerBound / 2 * pooled.width,
                 pooled.planeSize, mean.values + offset)
         }

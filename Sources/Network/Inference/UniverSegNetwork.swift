@@ -60,15 +60,24 @@ public final class UniverSegNetwork: Sendable {
     }
 
     /// How many queries share encoder block 0's support work at a time: as many as the limit
-    /// allows, up to `maximumQueriesSharingSupportWork`. Throws `.outOfMemory` if not even one fits.
-    func queriesPerBatch(for shape: PredictionShape, threads: Int) throws(UVSegError) -> Int {
+    /// (`workingMemoryLimit`, or `limit` when that is less) allows, up to
+    /// `maximumQueriesSharingSupportWork`. Throws `.outOfMemory` if not even one fits, and
+    /// `.invalidArgument` if one thread's scratch would hold more floats than the kernels'
+    /// `int32_t` offsets reach (see `Int32(kernelArgument:)`).
+    func queriesPerBatch(for shape: PredictionShape, threads: Int, limit: Int? = nil) throws(UVSegError) -> Int {
         let memory = WorkingMemory(architecture: architecture, shape: shape, threadCount: threads)
+        guard memory.scratchCount <= Int(Int32.max) else {
+            throw .invalidArgument(
+                "images of \(shape.height) x \(shape.width) pixels are too large for this network's kernels: a band of "
+                    + "one convolution would hold \(memory.scratchCount) values, more than \(Int32.max)")
+        }
+        let available = min(limit ?? workingMemoryLimit, workingMemoryLimit)
         let largest = min(shape.queryCount, Self.maximumQueriesSharingSupportWork)
-        for batchSize in stride(from: largest, through: 1, by: -1) where memory.bytes(batchSize: batchSize) <= Double(workingMemoryLimit) {
+        for batchSize in stride(from: largest, through: 1, by: -1) where memory.bytes(batchSize: batchSize) <= Double(available) {
             return batchSize
         }
         throw .outOfMemory(
-            "segmenting with \(shape.supportCount) support pairs of \(shape.height) x \(shape.width) pixels needs about \(Self.mebibytes(memory.bytes(batchSize: 1))) of working memory, more than the limit of \(Self.mebibytes(Double(workingMemoryLimit))); use fewer support pairs or smaller images")
+            "segmenting with \(shape.supportCount) support pairs of \(shape.height) x \(shape.width) pixels needs about \(Self.mebibytes(memory.bytes(batchSize: 1))) of working memory, more than the limit of \(Self.mebibytes(Double(available))); use fewer support pairs or smaller images")
     }
 
     private static func mebibytes(_ bytes: Double) -> String {

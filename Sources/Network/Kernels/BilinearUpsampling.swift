@@ -32,7 +32,8 @@ struct BilinearUpsampling {
                 workers.forEachPart(of: input.channels, minimumPart: minimumChannels) { channels, scratch in
                     for channel in channels {
                         kernels.upsample_plane(
-                            input.values + channel * input.planeSize, Int32(inputHeight), Int32(inputWidth),
+                            input.values + channel * input.planeSize,
+                            Int32(kernelArgument: inputHeight), Int32(kernelArgument: inputWidth),
                             columns, rows, scratch.values, output.values + channel * output.planeSize)
                     }
                 }
@@ -54,8 +55,8 @@ struct BilinearUpsampling {
                 let coordinate = scale * Float(index)
                 let lower = min(Int(coordinate), inputCount - 1)
                 let fraction = min(max(coordinate - Float(lower), 0), 1)
-                first.append(Int32(lower))
-                second.append(Int32(lower < inputCount - 1 ? lower + 1 : lower))
+                first.append(Int32(kernelArgument: lower))
+                second.append(Int32(kernelArgument: lower < inputCount - 1 ? lower + 1 : lower))
                 firstWeight.append(1 - fraction)
                 secondWeight.append(fraction)
             }

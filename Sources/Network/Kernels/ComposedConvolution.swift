@@ -213,8 +213,10 @@ private struct BorderCorrection: Sendable {
         weights.withUnsafeBufferPointer { weights in
             cblas_sgemm(
                 CblasRowMajor, CblasNoTrans, CblasNoTrans,
-                Int32(outputChannels), Int32(pixels), Int32(reductionLength),
-                1, weights.baseAddress, Int32(reductionLength), gathered, Int32(pixels), 0, products, Int32(pixels))
+                Int32(kernelArgument: outputChannels), Int32(kernelArgument: pixels),
+                Int32(kernelArgument: reductionLength),
+                1, weights.baseAddress, Int32(kernelArgument: reductionLength),
+                gathered, Int32(kernelArgument: pixels), 0, products, Int32(kernelArgument: pixels))
         }
         for channel in 0..<outputChannels {
             var column = 0

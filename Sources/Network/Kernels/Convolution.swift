@@ -70,10 +70,11 @@ extension ConvolutionKernel {
             let beta: Float = accumulating || index > 0 ? 1 : 0
             cblas_sgemm(
                 CblasRowMajor, CblasNoTrans, CblasNoTrans,
-                Int32(outputChannels), Int32(planeSize), Int32(input.channels),
-                1, weights + firstChannel, Int32(inputChannels),
-                input.values, Int32(planeSize),
-                beta, output, Int32(planeSize))
+                Int32(kernelArgument: outputChannels), Int32(kernelArgument: planeSize),
+                Int32(kernelArgument: input.channels),
+                1, weights + firstChannel, Int32(kernelArgument: inputChannels),
+                input.values, Int32(kernelArgument: planeSize),
+                beta, output, Int32(kernelArgument: planeSize))
             firstChannel += input.channels
         }
     }
@@ -114,7 +115,8 @@ extension ConvolutionKernel {
     ) {
         band.fill(scratch, from: inputs, height: height, rows: rows)
         kernels.gathered_product(
-            Int32(outputChannels), Int32(rows.count), Int32(band.width), Int32(reductionLength), panels, scratch,
+            Int32(kernelArgument: outputChannels), Int32(kernelArgument: rows.count), Int32(kernelArgument: band.width),
+            Int32(kernelArgument: reductionLength), panels, scratch,
             band.rowStride, band.offsets, output, channelStride, accumulating ? 1 : 0)
     }
 }

@@ -24,7 +24,9 @@ struct PaddedBand {
         (self.rowStride, self.channelStride) = (rowStride, channelStride)
         offsets = (0..<inputChannels).flatMap { channel in
             (0..<kernelSize).flatMap { tapRow in
-                (0..<kernelSize).map { tapColumn in Int32(channel * channelStride + tapRow * rowStride + tapColumn) }
+                (0..<kernelSize).map { tapColumn in
+                    Int32(kernelArgument: channel * channelStride + tapRow * rowStride + tapColumn)
+                }
             }
         }
     }

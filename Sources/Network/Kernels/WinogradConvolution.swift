@@ -35,7 +35,8 @@ extension WinogradKernel {
                     rows: rows, kernels: kernels)
                 for position in 0..<Self.positions {
                     kernels.matrix_product(
-                        Int32(outputChannels), Int32(tiles), Int32(inputChannels),
+                        Int32(kernelArgument: outputChannels), Int32(kernelArgument: tiles),
+                        Int32(kernelArgument: inputChannels),
                         weights + position * outputChannels * inputChannels,
                         transformedInput + position * inputStride, tiles,
                         products + position * productStride, tiles)
@@ -66,8 +67,10 @@ extension WinogradKernel {
                 let upcoming = inputChannel + 1 < input.channels
                     ? plane + planeSize : slab + 1 < inputs.count ? UnsafePointer(inputs[slab + 1].values) : nil
                 kernels.transform_input_band(
-                    plane, Int32(tiling.height), Int32(tiling.width), Int32(tileRows.lowerBound), Int32(tileRows.count),
-                    Int32(tiling.phaseLength), rows, combined, transformed + channel * tiles, stride, upcoming)
+                    plane, Int32(kernelArgument: tiling.height), Int32(kernelArgument: tiling.width),
+                    Int32(kernelArgument: tileRows.lowerBound), Int32(kernelArgument: tileRows.count),
+                    Int32(kernelArgument: tiling.phaseLength), rows, combined, transformed + channel * tiles, stride,
+                    upcoming)
                 channel += 1
             }
         }
@@ -85,8 +88,10 @@ extension WinogradKernel {
         for channel in 0..<outputChannels {
             let offset = channel * planeSize
             kernels.output_band(
-                products + channel * tiles, stride, Int32(tileRows.lowerBound), Int32(tileRows.count),
-                Int32(tiling.height), Int32(tiling.width), bias?[channel] ?? 0, output + offset, kind,
+                products + channel * tiles, stride,
+                Int32(kernelArgument: tileRows.lowerBound), Int32(kernelArgument: tileRows.count),
+                Int32(kernelArgument: tiling.height), Int32(kernelArgument: tiling.width), bias?[channel] ?? 0,
+                output + offset, kind,
                 base.map { $0 + offset }, sum.map { $0 + offset },
                 // The same rows of the next channel, written next.
                 channel + 1 < outputChannels ? planeSize : 0)

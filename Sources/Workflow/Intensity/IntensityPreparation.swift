@@ -34,19 +34,23 @@ public enum IntensityPreparation: Sendable, Equatable {
         }
     }
 
-    /// The voxels mapped to [0, 1] (same count and order).
+    /// The voxels mapped to [0, 1] (same count and order). It holds one array of voxels at a time:
+    /// the sorted copy (percentiles), then the result.
     public func prepare(_ voxels: [Float]) -> [Float] {
-        let finite = voxels.map { $0.isFinite ? $0 : 0 }
-        let (low, high) = clipRange(of: finite)
-        guard high > low else { return [Float](repeating: 0, count: finite.count) }
+        let (low, high) = clipRange(of: voxels)
+        guard high > low else { return [Float](repeating: 0, count: voxels.count) }
         let scale = 1 / (high - low)
-        return finite.map { (min(max(Double($0), low), high) - low) * scale }.map(Float.init)
+        return voxels.map { Float((min(max(Double(Self.finite($0)), low), high) - low) * scale) }
     }
+
+    /// A NaN or infinite voxel counts as 0.
+    private static func finite(_ value: Float) -> Float { value.isFinite ? value : 0 }
 
     private func clipRange(of voxels: [Float]) -> (Double, Double) {
         switch self {
         case let .percentiles(lower, upper):
-            let sorted = voxels.sorted()
+            var sorted = voxels.map(Self.finite)
+            sorted.sort()
             return (Self.percentile(lower, ofSorted: sorted), Self.percentile(upper, ofSorted: sorted))
         case let .window(level, width):
             return (level - width / 2, level + width / 2)

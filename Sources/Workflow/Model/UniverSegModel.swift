@@ -45,11 +45,23 @@ public struct UniverSegModel: InContextModel, Sendable {
         self.inputSize = inputSize
     }
 
+    /// The network's working-memory limit.
+    public var memoryLimit: Int { network.workingMemoryLimit }
+
+    public func minimumWorkingMemory(supportCount: Int) -> Int {
+        guard let shape = try? PredictionShape(
+            queryCount: 1, supportCount: supportCount, height: inputSize, width: inputSize)
+        else { return Int.max }
+        return network.minimumWorkingMemory(for: shape, threads: threads)
+    }
+
     public func logits(
-        queries: [Float], queryCount: Int, supportImages: [Float], supportLabels: [Float], supportCount: Int
+        queries: [Float], queryCount: Int, supportImages: [Float], supportLabels: [Float], supportCount: Int,
+        memoryLimit: Int
     ) throws(UVSegError) -> [Float] {
         try network.predict(
             queries: queries, supportImages: supportImages, supportLabels: supportLabels,
-            queryCount: queryCount, supportCount: supportCount, height: inputSize, width: inputSize, threads: threads)
+            queryCount: queryCount, supportCount: supportCount, height: inputSize, width: inputSize, threads: threads,
+            memoryLimit: memoryLimit)
     }
 }

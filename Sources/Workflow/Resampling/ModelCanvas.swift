@@ -25,8 +25,12 @@ struct ModelCanvas: Equatable {
         let physicalWidth = Double(width) * columnSpacing
         let physicalHeight = Double(height) * rowSpacing
         let pixelsPerMillimetre = Double(side) / max(physicalWidth, physicalHeight)
+        // Bounded before it becomes an Int: voxel sizes near Double's limits make the product
+        // infinite, or NaN (an infinite extent times 0), for the longer side.
         func contentPixels(_ extent: Double) -> Int {
-            min(max(Int((extent * pixelsPerMillimetre).rounded()), 1), side)
+            let pixels = (extent * pixelsPerMillimetre).rounded()
+            guard !pixels.isNaN else { return side }
+            return pixels < 1 ? 1 : pixels < Double(side) ? Int(pixels) : side
         }
         self.side = side
         nativeWidth = width

@@ -19,6 +19,8 @@ struct ResamplingWeights {
         firstSource.reserveCapacity(targetCount)
         weights.reserveCapacity(targetCount)
         for target in 0..<targetCount {
+            // centre lies in [0, sourceCount] and support is at most sourceCount: the window's
+            // ends convert to Int whatever the counts.
             let centre = (Double(target) + 0.5) * scale
             let lower = max(Int(centre - support + 0.5), 0)
             let upper = min(Int(centre + support + 0.5), sourceCount)

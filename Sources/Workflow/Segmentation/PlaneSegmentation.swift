@@ -7,17 +7,19 @@ struct PlaneSegmentation {
     let model: any InContextModel
     let options: SegmentationOptions
     let plane: AnatomicalPlane
+    /// The most working memory each model call may use (what the call's budget leaves it).
+    let modelMemoryLimit: Int
 
     /// The most query slices given to the model in one call: bounds the model's working memory and
     /// how long a cancel request waits.
     static let batchLimit = 16
 
-    /// Foreground probabilities per label (in `labels` order) on `query`'s grid, averaged over the
-    /// ensemble members and flips.
+    /// Calls `body(index in labels, probabilities)` with each label's foreground probabilities on
+    /// `query`'s grid, averaged over the ensemble members and flips, one label at a time.
     func probabilities(
         of query: PreparedCase, pool: SupportPool, selector: SupportSelector, labels: [Int32],
-        progress: ProgressReporter
-    ) throws(UVSegError) -> [[Float]] {
+        progress: ProgressReporter, _ body: (Int, [Float]) throws(UVSegError) -> Void
+    ) throws(UVSegError) {
         let side = model.inputSize
         let stack = SliceStack(plane: plane, size: query.size, spacing: query.spacing)
         let canvas = ModelCanvas(
@@ -27,16 +29,16 @@ struct PlaneSegmentation {
         let queries = images.enumerated().map { slice, image in
             selector.query(slice: slice, relativePosition: stack.relativePosition(of: slice), image: image)
         }
-        let passes = options.ensembleSize * (options.flipAugmentation ? 2 : 1)
-        let totalSlices = Double(labels.count * options.ensembleSize * stack.count)
-        var doneSlices = 0
-        var result = [[Float]]()
-        for label in labels {
+        // In floating point: the product of counts may exceed any Int.
+        let passes = Float(options.ensembleSize) * (options.flipAugmentation ? 2 : 1)
+        let totalSlices = Double(labels.count) * Double(options.ensembleSize) * Double(stack.count)
+        var doneSlices = 0.0
+        for (labelIndex, label) in labels.enumerated() {
             var sums = [Float](repeating: 0, count: stack.count * side * side)
             for member in 0..<options.ensembleSize {
                 let selections = queries.map { selector.select(label: label, member: member, for: $0) }
                 for batch in Self.batches(of: selections) {
-                    try progress.report(Double(doneSlices) / totalSlices, .segmenting)
+                    try progress.report(doneSlices / totalSlices, .segmenting)
                     let support = SupportSet(selections[batch.lowerBound], from: pool, label: label)
                     let batchImages = Array(images[batch].joined())
                     var probabilities = try predict(batchImages, count: batch.count, support: support)
@@ -49,27 +51,26 @@ struct PlaneSegmentation {
                     }
                     let offset = batch.lowerBound * side * side
                     for (index, value) in probabilities.enumerated() { sums[offset + index] += value }
-                    doneSlices += batch.count
+                    doneSlices += Double(batch.count)
                 }
             }
             var volume = [Float](repeating: 0, count: query.image.count)
             for slice in 0..<stack.count {
                 let start = slice * side * side
                 let mean = SliceImage(
-                    width: side, height: side, pixels: sums[start..<start + side * side].map { $0 / Float(passes) })
+                    width: side, height: side, pixels: sums[start..<start + side * side].map { $0 / passes })
                 stack.store(canvas.native(from: mean), at: slice, into: &volume)
             }
-            result.append(volume)
+            try body(labelIndex, volume)
         }
         try progress.report(1, .segmenting)
-        return result
     }
 
     /// Sigmoid of the model's logits for `count` stacked canvas images.
     private func predict(_ images: [Float], count: Int, support: SupportSet) throws(UVSegError) -> [Float] {
         let logits = try model.logits(
             queries: images, queryCount: count, supportImages: support.images, supportLabels: support.labels,
-            supportCount: support.count)
+            supportCount: support.count, memoryLimit: modelMemoryLimit)
         let expected = count * model.inputSize * model.inputSize
         guard logits.count == expected else {
             throw .invalidArgument("the model returned \(logits.count) logits for \(expected) query pixels")

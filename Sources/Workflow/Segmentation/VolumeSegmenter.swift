@@ -3,7 +3,8 @@ import NIfTI
 
 /// Segments a 3-D query volume from labelled support volumes with a 2-D in-context model.
 ///
-/// The steps: check every input (before any heavy work); prepare intensities; per plane, reorient
+/// The steps: check every input and charge the memory the call needs to one `MemoryBudget` of the
+/// model's `memoryLimit` (before any heavy work); prepare intensities; per plane, reorient
 /// query and support to RAS+, cut them into slices, place the slices on the model's canvas, choose
 /// a support set per query slice and label, run the model (per ensemble member, and mirrored for
 /// flip augmentation), bring the probabilities back to the native slices and the native grid;
@@ -22,8 +23,30 @@ public struct VolumeSegmenter {
 
     /// Checks everything that can be checked before segmenting and returns the labels that will be
     /// segmented. Throws `.invalidArgument` for bad options, an empty support list, inconsistent
-    /// volumes, a requested label no support volume holds, or support without any foreground.
+    /// volumes, a requested label no support volume holds, or support without any foreground;
+    /// `.outOfMemory` naming what would not fit when the call would need more than the model's
+    /// `memoryLimit` (see `SegmentationFootprint`).
     public func check(query: Volume, support: [LabelledVolume]) throws(UVSegError) -> [Int32] {
+        try plan(query: query, support: support).labels
+    }
+
+    /// `check`'s labels, and the working memory each model call may use: what the call's budget
+    /// leaves once the workflow's own structures are charged.
+    private func plan(
+        query: Volume, support: [LabelledVolume]
+    ) throws(UVSegError) -> (labels: [Int32], modelMemoryLimit: Int) {
+        let (labels, supportLabelCount) = try checkedLabels(query: query, support: support)
+        let footprint = try SegmentationFootprint(
+            query: query, support: support, labelCount: labels.count, supportLabelCount: supportLabelCount,
+            options: options, side: model.inputSize)
+        var budget = MemoryBudget(limit: model.memoryLimit)
+        return (labels, try footprint.charge(into: &budget, model: model))
+    }
+
+    /// The labels to segment, and how many distinct labels the support holds.
+    private func checkedLabels(
+        query: Volume, support: [LabelledVolume]
+    ) throws(UVSegError) -> (labels: [Int32], supportLabelCount: Int) {
         try options.validate()
         guard (1...Self.largestInputSize).contains(model.inputSize) else {
             throw .invalidArgument(
@@ -46,14 +69,14 @@ public struct VolumeSegmenter {
                     "the support label maps hold \(present.count) different labels (at most "
                         + "\(SegmentationOptions.maximumLabelCount) are segmented at once); choose the labels to segment")
             }
-            return present.sorted()
+            return (present.sorted(), present.count)
         }
         for label in requested where !present.contains(label) {
             throw .invalidArgument(
                 "label \(label) does not appear in any support label map; a support set without foreground "
                     + "cannot show the network what to find")
         }
-        return Set(requested).sorted()
+        return (Set(requested).sorted(), present.count)
     }
 
     /// Segments `query` from `support`; see the type's description. Throws what `check` throws, and
@@ -61,7 +84,7 @@ public struct VolumeSegmenter {
     public func segment(
         query: Volume, support: [LabelledVolume], progress: ProgressReporter = .silent
     ) throws(UVSegError) -> SegmentationResult {
-        let labels = try check(query: query, support: support)
+        let (labels, modelMemoryLimit) = try plan(query: query, support: support)
         let preparing = progress.part(from: 0, to: 0.05)
         try preparing.report(0, .preparing)
         let (preparedQuery, queryReorientation) = try PreparedCase.oriented(
@@ -74,7 +97,8 @@ public struct VolumeSegmenter {
                 labels: member.labels.labels.map(Float.init)).prepared)
         }
         let planesProgress = progress.part(from: 0.05, to: 0.95)
-        var sums = [[Float]](repeating: [Float](repeating: 0, count: query.voxels.count), count: labels.count)
+        // The sum over planes, then (divided in place) the mean: the result's probabilities.
+        var probabilities = [[Float]](repeating: [Float](repeating: 0, count: query.voxels.count), count: labels.count)
         for (planeIndex, plane) in options.planes.enumerated() {
             let planeProgress = planesProgress.part(planeIndex, of: options.planes.count)
             let pool = try SupportPool(
@@ -83,17 +107,21 @@ public struct VolumeSegmenter {
             let selector = try SupportSelector(
                 pool: pool, labels: labels, plane: plane, strategy: options.strategy, size: options.supportSize,
                 maxEmptyShare: options.maxEmptyShare, seed: options.seed)
-            let probabilities = try PlaneSegmentation(model: model, options: options, plane: plane).probabilities(
+            let segmentation = PlaneSegmentation(
+                model: model, options: options, plane: plane, modelMemoryLimit: modelMemoryLimit)
+            try segmentation.probabilities(
                 of: preparedQuery, pool: pool, selector: selector, labels: labels,
-                progress: planeProgress.part(from: 0.1, to: 1))
-            for (index, oriented) in probabilities.enumerated() {
+                progress: planeProgress.part(from: 0.1, to: 1)
+            ) { (index, oriented) throws(UVSegError) in
                 let native = try queryReorientation.fromRAS(oriented)
-                for voxel in native.indices { sums[index][voxel] += native[voxel] }
+                for voxel in native.indices { probabilities[index][voxel] += native[voxel] }
             }
         }
         try progress.report(0.95, .combining)
         let planeCount = Float(options.planes.count)
-        let probabilities = sums.map { $0.map { $0 / planeCount } }
+        for index in probabilities.indices {
+            for voxel in probabilities[index].indices { probabilities[index][voxel] /= planeCount }
+        }
         let labelMap = try postProcessed(
             LabelMap(Volume(
                 size: query.size, voxels: Self.mostProbableLabels(probabilities, labels: labels),

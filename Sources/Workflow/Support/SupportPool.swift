@@ -32,6 +32,8 @@ struct SupportPool {
                 columnSpacing: stack.columnSpacing, rowSpacing: stack.rowSpacing)
             for slice in 0..<stack.count {
                 try progress.report((Double(index) + Double(slice) / Double(stack.count)) / Double(volumes.count), .preparing)
+                // Nearest-neighbour copies of label map values (whole numbers up to 2^24): each
+                // converts to Int32 exactly.
                 let labels = canvas.place(labels: stack.slice(slice, of: volume.labels)).pixels
                 candidates.append(Candidate(
                     volume: index, slice: slice, relativePosition: stack.relativePosition(of: slice),

@@ -74,11 +74,8 @@ struct SupportSelector {
     func select(label: Int32, member: Int, for query: Query) -> [Int] {
         let holding = foreground[label] ?? []
         let lacking = empty[label] ?? []
-        let emptyQuota = Int((Double(size) * maxEmptyShare).rounded(.down))
-        let foregroundCount = min(holding.count, size - min(emptyQuota, lacking.count))
-        // Empty slices may be at most maxEmptyShare of the set actually built.
-        let emptyBound = Int((Double(foregroundCount) * maxEmptyShare / (1 - maxEmptyShare) + 1e-9).rounded(.down))
-        let emptyCount = min(emptyQuota, lacking.count, emptyBound)
+        let (foregroundCount, emptyCount) = Self.counts(
+            size: size, maxEmptyShare: maxEmptyShare, holding: holding.count, lacking: lacking.count)
         var generator = SeededGenerator(seed: seed, streams: UInt64(member), UInt64(bitPattern: Int64(label)))
         let rankedHolding = rank(holding, for: query, using: &generator)
         let rankedLacking = rank(lacking, for: query, using: &generator)
@@ -89,6 +86,24 @@ struct SupportSelector {
             seed: seed, streams: UInt64(member), UInt64(bitPattern: Int64(label)), UInt64(query.slice))
         return sample(foregroundCount, fromBest: rankedHolding, using: &sampler)
             + sample(emptyCount, fromBest: rankedLacking, using: &sampler)
+    }
+
+    /// How many foreground and empty slices a set of at most `size` takes from `holding` slices
+    /// with the label and `lacking` without it, empty ones at most `maxEmptyShare` (in [0, 1)) of
+    /// the set. The shares are bounded in `Double` before they become counts: near a share of 1
+    /// the empty bound exceeds any `Int`.
+    static func counts(size: Int, maxEmptyShare: Double, holding: Int, lacking: Int) -> (foreground: Int, empty: Int) {
+        let emptyQuota = Self.count(Double(size) * maxEmptyShare, atMost: lacking)
+        let foregroundCount = min(holding, size - emptyQuota)
+        // Empty slices may be at most maxEmptyShare of the set actually built.
+        let emptyBound = Double(foregroundCount) * maxEmptyShare / (1 - maxEmptyShare) + 1e-9
+        return (foregroundCount, Self.count(emptyBound, atMost: emptyQuota))
+    }
+
+    /// `value` rounded down, at most `limit` (at least 0).
+    private static func count(_ value: Double, atMost limit: Int) -> Int {
+        let bounded = min(value.rounded(.down), Double(limit))
+        return bounded > 0 ? Int(bounded) : 0
     }
 
     /// `indices` ordered best first by the strategy.

@@ -24,7 +24,8 @@ public struct LocalValidation {
     }
 
     /// Checks everything before any segmentation: at least two cases, valid support sizes and
-    /// options, and every fold's inputs (so a label that only one case holds is reported now).
+    /// options, and every fold's inputs and memory at the largest support size (so a label that only
+    /// one case holds, or a fold too large for the memory limit, is reported now).
     /// Returns the options every fold uses: unless labels were given, every label of any case, so
     /// all folds segment and measure the same labels.
     @discardableResult
@@ -49,7 +50,10 @@ public struct LocalValidation {
             }
             resolved.labels = labels
         }
-        let segmenter = VolumeSegmenter(model: model, options: resolved)
+        // The largest support size needs the most memory.
+        var largest = resolved
+        largest.supportSize = supportSizes.max() ?? resolved.supportSize
+        let segmenter = VolumeSegmenter(model: model, options: largest)
         for fold in Self.folds(count: cases.count) {
             do {
                 _ = try segmenter.check(query: cases[fold.heldOut].image, support: fold.support.map { cases[$0] })

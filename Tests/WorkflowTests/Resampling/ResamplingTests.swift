@@ -52,6 +52,30 @@ import Testing
         }
     }
 
+    /// Voxel sizes at Double's limits make the physical extents or the scale infinite: the content
+    /// stays within the canvas instead of converting infinity or NaN to an Int.
+    @Test(arguments: [
+        (Double.greatestFiniteMagnitude, 1.0, 8, 1), (1, .greatestFiniteMagnitude, 1, 8),
+        (.greatestFiniteMagnitude, .greatestFiniteMagnitude, 8, 8), (.leastNonzeroMagnitude, .leastNonzeroMagnitude, 8, 8),
+        (.leastNonzeroMagnitude, 1, 1, 8),
+    ])
+    func extremeVoxelSizesStayOnTheCanvas(columnSpacing: Double, rowSpacing: Double, width: Int, height: Int) {
+        let canvas = ModelCanvas(side: 8, width: 4, height: 4, columnSpacing: columnSpacing, rowSpacing: rowSpacing)
+        #expect(canvas.contentWidth == width && canvas.contentHeight == height)
+    }
+
+    /// The tap windows stay inside the source for every ratio, however extreme.
+    @Test(arguments: [(1, 100_000), (100_000, 1), (3, 1 << 20), (1 << 20, 7)])
+    func weightsStayInsideTheSource(source: Int, target: Int) {
+        for weights in [ResamplingWeights(linearFrom: source, to: target), ResamplingWeights(nearestFrom: source, to: target)] {
+            #expect(weights.firstSource.count == target && weights.weights.count == target)
+            let inside = zip(weights.firstSource, weights.weights).allSatisfy { first, taps in
+                first >= 0 && first + taps.count <= source && !taps.isEmpty
+            }
+            #expect(inside)
+        }
+    }
+
     @Test func sliceOfCanvasSizeIsPlacedAndRestoredUnchanged() {
         let pixels = (0..<64).map { Float($0 % 7) / 7 }
         let canvas = ModelCanvas(side: 8, width: 8, height: 8, columnSpacing: 0.5, rowSpacing: 0.5)

@@ -85,23 +85,36 @@ final class IdentityModel: InContextModel {
     let inputSize: Int
     let gain: Float
     let offset: Float
+    let memoryLimit: Int
+    /// What `minimumWorkingMemory` answers, per support count.
+    let workingMemory: @Sendable (Int) -> Int
     private(set) var calls = 0
     private(set) var supportCounts: [Int] = []
+    private(set) var memoryLimits: [Int] = []
 
-    init(inputSize: Int, gain: Float = 1, offset: Float = 0) {
+    init(
+        inputSize: Int, gain: Float = 1, offset: Float = 0, memoryLimit: Int = MemoryBudget.defaultLimit,
+        workingMemory: @escaping @Sendable (Int) -> Int = { _ in 0 }
+    ) {
         self.inputSize = inputSize
         self.gain = gain
         self.offset = offset
+        self.memoryLimit = memoryLimit
+        self.workingMemory = workingMemory
     }
+
+    func minimumWorkingMemory(supportCount: Int) -> Int { workingMemory(supportCount) }
 
     /// Logits for a binary query: +-gain/2 around 0.5.
     static func sharp(inputSize: Int) -> IdentityModel { IdentityModel(inputSize: inputSize, gain: 40, offset: 0.5) }
 
     func logits(
-        queries: [Float], queryCount: Int, supportImages: [Float], supportLabels: [Float], supportCount: Int
+        queries: [Float], queryCount: Int, supportImages: [Float], supportLabels: [Float], supportCount: Int,
+        memoryLimit: Int
     ) throws(UVSegError) -> [Float] {
         calls += 1
         supportCounts.append(supportCount)
+        memoryLimits.append(memoryLimit)
         return queries.map { gain * ($0 - offset) }
     }
 }

@@ -119,6 +119,24 @@ import Testing
         #expect(fullRun > 2)
     }
 
+    /// Work counted as labels x members x slices, and members x flips, exceed any Int here: the
+    /// progress and the average are computed in floating point.
+    @Test func theLargestEnsembleStartsAndCanBeCancelled() throws {
+        let phantom = Phantom.ellipsoid(size: [8, 8, 8], spacing: [1, 1, 1])
+        let (query, _) = try phantom.volumes(.ras)
+        let model = IdentityModel(inputSize: 8)
+        let options = Self.options([.axial]) {
+            $0.ensembleSize = Int.max
+            $0.flipAugmentation = true
+        }
+        #expect(throws: UVSegError.cancelled) {
+            try VolumeSegmenter(model: model, options: options).segment(
+                query: query, support: [try phantom.labelledVolume(.ras)],
+                progress: ProgressReporter { _, _ in model.calls > 0 ? .cancel : .proceed })
+        }
+        #expect(model.calls == 2)
+    }
+
     @Test func badInputFailsBeforeTheModelRuns() throws {
         let phantom = Phantom.ellipsoid(size: [6, 6, 6], spacing: [1, 1, 1])
         let (query, labels) = try phantom.volumes(.ras)

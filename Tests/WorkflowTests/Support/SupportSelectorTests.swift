@@ -70,6 +70,13 @@ import Testing
         }
     }
 
+    /// Near a share of 1 the empty bound, foreground x share / (1 - share), exceeds any Int.
+    @Test(arguments: [(2048, 1100, 0, 1100, 0), (2048, 1024, 5000, 1, 2047), (1 << 40, 1 << 20, 1 << 20, 1 << 20, 1 << 20)])
+    func countsStayBoundedAsTheEmptyShareNearsOne(size: Int, holding: Int, lacking: Int, foreground: Int, empty: Int) {
+        let counts = SupportSelector.counts(size: size, maxEmptyShare: 0.9999999999999999, holding: holding, lacking: lacking)
+        #expect(counts.foreground == foreground && counts.empty == empty)
+    }
+
     @Test func randomIsSeededAndSharedByAllQuerySlices() throws {
         let pool = try Self.pool([(30, 5...20), (25, 2...12)])
         let first = try Self.selector(pool, .random, size: 8, seed: 7)
