@@ -15,9 +15,6 @@ trap 'rm -rf "$work"' EXIT
 root="$work/root"
 
 DESTDIR="$root" LIBDIR="lib/$multiarch" "$repo/tools/install.sh" "$build_dir" /usr >/dev/null
-# Stripped of their debugging symbols, as Debian ships binaries (the library keeps its exported ones).
-strip --strip-unneeded "$root/usr/lib/$multiarch/libuvseg.so.$version"
-strip "$root/usr/bin/uvseg"
 
 # dpkg-shlibdeps reads the package's name from a debian/control beside it.
 mkdir -p "$work/debian" "$root/DEBIAN"

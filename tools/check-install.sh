@@ -32,6 +32,7 @@ check "the library's SONAME is libuvseg.so.$major (the header's major version)" 
     'readelf -d "$1" | grep -q "(SONAME).*\[libuvseg.so.$2\]"' _ "$prefix/lib/libuvseg.so.$version" "$major"
 # The Swift runtime is linked in: nothing of the toolchain's folder may be needed.
 needs_no_swift() { ! readelf -d "$1" | grep -E "NEEDED.*(swift|Foundation|dispatch|BlocksRuntime)" && ! readelf -d "$1" | grep -qE "R(UN)?PATH.*swift"; }
+check "the installed library is at most 10 MB" test "$(stat -c %s "$prefix/lib/libuvseg.so.$version")" -le 10000000
 check "the library needs no Swift runtime library" needs_no_swift "$prefix/lib/libuvseg.so.$version"
 check "the command needs no Swift runtime library" needs_no_swift "$prefix/bin/uvseg"
 check "the installed library finds every library it needs" bash -c '! ldd "$1" | grep "not found"' _ "$prefix/lib/libuvseg.so"

@@ -1,5 +1,3 @@
-import Foundation
-
 /// How the JSON reports write single values, so that every report writes them alike.
 enum JSONText {
     /// A number as the shortest decimal that reads back as the same double, or null when it is
@@ -9,10 +7,23 @@ enum JSONText {
         return "\(value)"
     }
 
-    /// A string literal, quoted and escaped as `JSONEncoder` escapes it.
+    /// A string literal: quotes, backslashes and control characters escaped as RFC 8259 requires,
+    /// everything else (non-ASCII included) as it is, in UTF-8.
     static func string(_ text: String) -> String {
-        // Encoding a String cannot fail; the fallback only satisfies the type checker.
-        let data = (try? JSONEncoder().encode(text)) ?? Data("\"\"".utf8)
-        return String(decoding: data, as: UTF8.self)
+        var literal = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": literal += "\\\""
+            case "\\": literal += "\\\\"
+            case "\n": literal += "\\n"
+            case "\r": literal += "\\r"
+            case "\t": literal += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                literal += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: literal.unicodeScalars.append(scalar)
+            }
+        }
+        return literal + "\""
     }
 }

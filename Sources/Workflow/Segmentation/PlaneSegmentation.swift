@@ -1,5 +1,10 @@
-import Foundation
 import Diagnostics
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Segments every slice of a query along one plane, for each label, and reassembles the
 /// probabilities on the query's (RAS+) grid.
