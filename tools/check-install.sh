@@ -9,16 +9,8 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 prefix="$work/prefix"
-passed=0 failed=0
-
-check() {  # check DESCRIPTION COMMAND...: one check, its output shown only when it fails
-    local what=$1; shift
-    if "$@" >"$work/log" 2>&1; then
-        passed=$((passed + 1)); echo "ok      $what"
-    else
-        failed=$((failed + 1)); echo "FAILED  $what"; sed 's/^/    /' "$work/log"
-    fi
-}
+# shellcheck source=checks.sh
+source "$repo/tools/checks.sh"
 
 check "install.sh installs under the prefix" "$repo/tools/install.sh" "$build_dir" "$prefix"
 version=$("$repo/tools/version.sh")
@@ -85,5 +77,4 @@ check "find_package(uvseg $version) is found" find_version "$version" 1
 check "find_package(uvseg 99.0) is refused" find_version 99.0 0
 check "find_package(uvseg ${version%.*}.99) is refused" find_version "${version%.*}.99" 0
 
-echo "$passed passed, $failed failed"
-((failed == 0))
+finish_checks

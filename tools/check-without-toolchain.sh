@@ -21,16 +21,8 @@ cleanup() {
     rm -rf "$work"
 }
 trap cleanup EXIT
-passed=0 failed=0
-
-check() {  # check DESCRIPTION COMMAND...: one check, its output shown only when it fails
-    local what=$1; shift
-    if "$@" >"$work/log" 2>&1; then
-        passed=$((passed + 1)); echo "ok      $what"
-    else
-        failed=$((failed + 1)); echo "FAILED  $what"; sed 's/^/    /' "$work/log"
-    fi
-}
+# shellcheck source=checks.sh
+source "$repo/tools/checks.sh"
 
 # Set up, with the toolchain in view.
 "$repo/tools/install.sh" "$build_dir" "$work/prefix" >/dev/null
@@ -93,5 +85,4 @@ while IFS= read -r line; do
         *) failed=$((failed + 1)); echo "FAILED  hidden toolchain: $line" ;;
     esac
 done < <("${namespace[@]}" bash "$work/hidden.sh" "$toolchain" "$work" "$data" "$deb_root" "$repo" 2>&1)
-echo "$passed passed, $failed failed"
-((failed == 0))
+finish_checks

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Diagnostics
 import NIfTI
+import Workflow
 
 /// `uvseg info`: what a NIfTI file holds and where its grid sits, for a person or as JSON.
 struct InfoCommand: ParsableCommand {
@@ -42,34 +43,34 @@ private struct FileSummary {
 
     var json: String {
         let fields: [(String, String)] = [
-            ("path", jsonString(header.headerPath)),
-            ("image_path", jsonString(header.imagePath)),
+            ("path", JSONText.string(header.headerPath)),
+            ("image_path", JSONText.string(header.imagePath)),
             ("nifti_version", "\(header.version)"),
-            ("byte_order", jsonString(header.isByteSwapped == isLittleEndianHost ? "big" : "little")),
+            ("byte_order", JSONText.string(header.isByteSwapped == isLittleEndianHost ? "big" : "little")),
             ("dims", "[" + header.dims.map(String.init).joined(separator: ", ") + "]"),
-            ("datatype", jsonString(header.datatype.name)),
+            ("datatype", JSONText.string(header.datatype.name)),
             ("pixdim", jsonNumbers(header.pixdim.prefix(header.dims.count))),
             ("spacing", jsonNumbers(header.geometry.spacing)),
             ("affine", jsonMatrix(header.affine)),
-            ("axcodes", jsonString(axisCodes.description)),
+            ("axcodes", JSONText.string(axisCodes.description)),
             ("qform_code", "\(header.qformCode)"),
             ("sform_code", "\(header.sformCode)"),
             ("qform", jsonMatrix(header.qformAffine)),
             ("sform", jsonMatrix(header.sform)),
             ("xyzt_units", "\(header.units.code)"),
-            ("scl_slope", jsonNumber(header.scaling.slope)),
-            ("scl_inter", jsonNumber(header.scaling.intercept)),
+            ("scl_slope", JSONText.number(header.scaling.slope)),
+            ("scl_inter", JSONText.number(header.scaling.intercept)),
             ("intent_code", "\(header.intent.code)"),
-            ("intent_name", jsonString(header.intent.name)),
-            ("description", jsonString(header.description)),
+            ("intent_name", JSONText.string(header.intent.name)),
+            ("description", JSONText.string(header.description)),
             ("volumes", "\(header.volumeCount)"),
-            ("min", jsonNumber(Double(statistics.minimum))),
-            ("max", jsonNumber(Double(statistics.maximum))),
-            ("mean", jsonNumber(statistics.mean)),
+            ("min", JSONText.number(Double(statistics.minimum))),
+            ("max", JSONText.number(Double(statistics.maximum))),
+            ("mean", JSONText.number(statistics.mean)),
             ("nan_voxels", "\(statistics.nanCount)"),
             ("infinite_voxels", "\(statistics.infiniteCount)"),
         ]
-        return "{" + fields.map { "\(jsonString($0)): \($1)" }.joined(separator: ", ") + "}"
+        return "{" + fields.map { "\(JSONText.string($0)): \($1)" }.joined(separator: ", ") + "}"
     }
 
     var text: String {
@@ -99,34 +100,13 @@ private struct FileSummary {
 
 private let isLittleEndianHost = 1.littleEndian == 1
 
-/// A number as JSON writes it (shortest round-tripping decimal), null when it is not finite.
-private func jsonNumber(_ value: Double) -> String { value.isFinite ? "\(value)" : "null" }
-
 private func jsonNumbers<Values: Sequence>(_ values: Values) -> String where Values.Element == Double {
-    "[" + values.map(jsonNumber).joined(separator: ", ") + "]"
+    "[" + values.map { JSONText.number($0) }.joined(separator: ", ") + "]"
 }
 
 /// A 4 x 4 row-major matrix as four JSON rows.
 private func jsonMatrix(_ elements: [Double]) -> String {
     "[" + (0..<4).map { jsonNumbers(elements[($0 * 4)..<($0 * 4 + 4)]) }.joined(separator: ", ") + "]"
-}
-
-private func jsonString(_ text: String) -> String {
-    var escaped = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": escaped += "\\\""
-        case "\\": escaped += "\\\\"
-        case "\n": escaped += "\\n"
-        case "\r": escaped += "\\r"
-        case "\t": escaped += "\\t"
-        case _ where scalar.value < 0x20:
-            let hex = String(scalar.value, radix: 16)
-            escaped += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-        default: escaped.unicodeScalars.append(scalar)
-        }
-    }
-    return escaped + "\""
 }
 
 /// A compact number for people: "1", "0.9375", "-120.5", "nan", "inf".

@@ -1,15 +1,16 @@
-/// How the JSON reports write single values, so that every report writes them alike.
-enum JSONText {
+/// How uvseg's JSON output (reports, `uvseg info --json`) writes single values, so that all of it
+/// writes them alike.
+public enum JSONText {
     /// A number as the shortest decimal that reads back as the same double, or null when it is
     /// absent or not finite (JSON has no infinity; an infinite distance means "no surface").
-    static func number(_ value: Double?) -> String {
+    public static func number(_ value: Double?) -> String {
         guard let value, value.isFinite else { return "null" }
         return "\(value)"
     }
 
     /// A string literal: quotes, backslashes and control characters escaped as RFC 8259 requires,
     /// everything else (non-ASCII included) as it is, in UTF-8.
-    static func string(_ text: String) -> String {
+    public static func string(_ text: String) -> String {
         var literal = "\""
         for scalar in text.unicodeScalars {
             switch scalar {
