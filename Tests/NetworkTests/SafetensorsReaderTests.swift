@@ -87,6 +87,25 @@ struct SafetensorsReaderTests {
         #expect(error?.message.contains(reason) == true, "\(error?.message ?? "")")
     }
 
+    @Test("the header's parsed values and the decoded tensors are charged to the budget")
+    func budgetCharges() throws {
+        var small = MemoryBudget(limit: 1000)
+        let numbers = Array(("[" + Array(repeating: "0", count: 100).joined(separator: ",") + "]").utf8)
+        let parse = #expect(throws: UVSegError.self) { try JSONParser.parse(numbers, context: "a list", budget: &small) }
+        #expect(parse?.kind == .outOfMemory)
+        #expect(parse?.message.contains("the values of a list would need") == true, "\(parse?.message ?? "")")
+
+        let bytes = Self.file(
+            header: #"{"a": {"dtype": "F16", "shape": [300], "data_offsets": [0, 600]}}"#, data: Array(repeating: 0, count: 600))
+        var budget = MemoryBudget(limit: 1000)
+        let read = #expect(throws: UVSegError.self) { try SafetensorsReader.read(bytes, budget: &budget) }
+        #expect(read?.kind == .outOfMemory)
+        #expect(read?.message.contains("the values of tensor 'a' would need 1200 bytes") == true, "\(read?.message ?? "")")
+        var enough = MemoryBudget(limit: 2000)
+        #expect(try SafetensorsReader.read(bytes, budget: &enough).tensors["a"]?.values.count == 300)
+        #expect(enough.charged > 1200)
+    }
+
     @Test("deeply nested JSON is refused without deep recursion")
     func deepNesting() {
         let header = "{\"a\": " + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) + "}"
