@@ -87,6 +87,22 @@ struct SafetensorsReaderTests {
         #expect(error?.message.contains(reason) == true, "\(error?.message ?? "")")
     }
 
+    @Test("data ranges that overlap, leave a gap or stop short of the end are refused",
+          arguments: [
+            ("[0, 4]", "[0, 4]", 4, "share data bytes"),
+            ("[0, 8]", "[4, 8]", 8, "share data bytes"),
+            ("[0, 4]", "[8, 12]", 12, "4 bytes at offset 4 that no tensor covers"),
+            ("[0, 4]", "[4, 8]", 12, "4 bytes after its last tensor"),
+          ])
+    func rangesMustTile(first: String, second: String, dataCount: Int, reason: String) {
+        let shape = { (range: String) in range == "[0, 8]" ? "[2]" : "[1]" }
+        let header = #"{"a": {"dtype": "F32", "shape": \#(shape(first)), "data_offsets": \#(first)}, "#
+            + #""b": {"dtype": "F32", "shape": \#(shape(second)), "data_offsets": \#(second)}}"#
+        let error = Self.failure(Self.file(header: header, data: Array(repeating: 0, count: dataCount)))
+        #expect(error?.kind == .badFormat)
+        #expect(error?.message.contains(reason) == true, "\(error?.message ?? "")")
+    }
+
     @Test("the header's parsed values and the decoded tensors are charged to the budget")
     func budgetCharges() throws {
         var small = MemoryBudget(limit: 1000)

@@ -35,6 +35,7 @@ enum SafetensorsReader {
                 layouts.append(try TensorLayout(named: name, entry, dataCount: dataCount))
             }
         }
+        try checkTiling(layouts, dataCount: dataCount)
 
         var tensors: [String: CheckpointTensor] = [:]
         let result = bytes.withUnsafeBytes { file in
@@ -50,6 +51,31 @@ enum SafetensorsReader {
         }
         try result.get()
         return Checkpoint(tensors: tensors, metadata: metadata)
+    }
+
+    /// The format requires the tensors' byte ranges to tile the data exactly, in any order, as its
+    /// reference implementation checks. With no overlap no byte is decoded twice, so the values take
+    /// at most twice the file's bytes (float16 widened to float32); with no gap nothing else hides in
+    /// the file.
+    private static func checkTiling(_ layouts: [TensorLayout], dataCount: Int) throws(UVSegError) {
+        var end = 0
+        var previous = ""
+        for layout in layouts.sorted(by: { ($0.range.lowerBound, $0.range.upperBound, $0.name) < ($1.range.lowerBound, $1.range.upperBound, $1.name) }) {
+            guard layout.range.lowerBound >= end else {
+                throw .badFormat(
+                    "tensors '\(previous)' and '\(layout.name)' share data bytes (their data_offsets overlap); "
+                        + "the tensors of a safetensors file lie side by side")
+            }
+            guard layout.range.lowerBound == end else {
+                throw .badFormat(
+                    "the safetensors data has \(layout.range.lowerBound - end) bytes at offset \(end) that no tensor covers")
+            }
+            end = layout.range.upperBound
+            previous = layout.name
+        }
+        guard end == dataCount else {
+            throw .badFormat("the safetensors data has \(dataCount - end) bytes after its last tensor that no tensor covers")
+        }
     }
 
     private static func readMetadata(_ entry: JSONValue) throws(UVSegError) -> [String: String] {
