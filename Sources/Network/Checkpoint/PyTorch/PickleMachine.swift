@@ -11,14 +11,14 @@ struct PickleMachine<Interpreter: PickleInterpreter> {
     static var memoLimit: Int { 1 << 20 }
     static var globalNameLimit: Int { 256 }
     /// About what one memo entry takes in its dictionary: key, value and the table's spare room.
-    static var memoEntrySize: Int { 2 * (MemoryLayout<UInt32>.stride + MemoryLayout<PickleValue>.stride) }
+    static var memoEntrySize: Int { 2 * (MemoryLayout<Int>.stride + MemoryLayout<PickleValue>.stride) }
 
     private let pickle: BoundedBytes
     private var position = 0
     private var stack: [PickleValue] = []
     /// Stack heights at each MARK; opcodes never pop below the innermost mark.
     private var marks: [Int] = []
-    private var memo: [UInt32: PickleValue] = [:]
+    private var memo: [Int: PickleValue] = [:]
     private var interpreter: Interpreter
     private var budget: MemoryBudget
 
@@ -83,10 +83,10 @@ struct PickleMachine<Interpreter: PickleInterpreter> {
             case UInt8(ascii: "t"): try push(.tuple(popToMark(), budget: &budget))  // TUPLE
             case 0x85, 0x86, 0x87:  // TUPLE1, TUPLE2, TUPLE3
                 try push(.tuple(pop(Int(opcode - 0x84)), budget: &budget))
-            case UInt8(ascii: "q"): try memoize(UInt32(readByte()))  // BINPUT
-            case UInt8(ascii: "r"): try memoize(UInt32(readInteger(count: 4, signed: false)))  // LONG_BINPUT
-            case UInt8(ascii: "h"): try recall(UInt32(readByte()))  // BINGET
-            case UInt8(ascii: "j"): try recall(UInt32(readInteger(count: 4, signed: false)))  // LONG_BINGET
+            case UInt8(ascii: "q"): try memoize(Int(readByte()))  // BINPUT
+            case UInt8(ascii: "r"): try memoize(Int(readInteger(count: 4, signed: false)))  // LONG_BINPUT
+            case UInt8(ascii: "h"): try recall(Int(readByte()))  // BINGET
+            case UInt8(ascii: "j"): try recall(Int(readInteger(count: 4, signed: false)))  // LONG_BINGET
             case UInt8(ascii: "Q"):  // BINPERSID
                 let id = try pop()
                 try push(interpreter.persistentLoad(id, budget: &budget))
@@ -166,7 +166,7 @@ struct PickleMachine<Interpreter: PickleInterpreter> {
         try push(.list(list))
     }
 
-    private mutating func memoize(_ index: UInt32) throws(UVSegError) {
+    private mutating func memoize(_ index: Int) throws(UVSegError) {
         guard let top = stack.last, stack.count > (marks.last ?? 0) else {
             throw .badFormat("the checkpoint's pickle memoizes from an empty stack")
         }
@@ -177,7 +177,7 @@ struct PickleMachine<Interpreter: PickleInterpreter> {
         memo[index] = top
     }
 
-    private mutating func recall(_ index: UInt32) throws(UVSegError) {
+    private mutating func recall(_ index: Int) throws(UVSegError) {
         guard let value = memo[index] else {
             throw .badFormat("the checkpoint's pickle refers to memo entry \(index), which it never stored")
         }
