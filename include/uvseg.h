@@ -133,8 +133,12 @@ typedef struct uvs_model uvs_model;
  * Errors: UVS_ERROR_INVALID_ARGUMENT (NULL path or out_model), UVS_ERROR_IO (cannot read, not a
  * regular file),
  * UVS_ERROR_BAD_FORMAT (damaged file; tensors missing, unexpected or mis-shaped, named in the
- * message), UVS_ERROR_UNSUPPORTED (a pickle that refers to anything but tensors, an unknown dtype),
- * UVS_ERROR_OUT_OF_MEMORY. *out_model is left untouched on failure.
+ * message; safetensors data ranges that overlap or leave bytes uncovered), UVS_ERROR_UNSUPPORTED
+ * (a pickle that refers to anything but tensors, an unknown dtype, more than 11 encoder blocks: a
+ * deeper network's size multiple would exceed 1024, the largest input size), UVS_ERROR_OUT_OF_MEMORY
+ * (reading takes memory in proportion to the file, at most 64 MiB plus 8 bytes per byte of it and
+ * 4 GiB in all; a file that asks for more, such as a pickle that copies a list over and over, is
+ * refused before the memory is taken). *out_model is left untouched on failure.
  */
 uvs_status uvs_model_load(const char *path, uvs_model **out_model);
 

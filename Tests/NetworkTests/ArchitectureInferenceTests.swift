@@ -117,8 +117,55 @@ struct ArchitectureInferenceTests {
         var tensors = try Self.tensors("uneven")
         tensors["enc_blocks.4000000000.cross.cross_conv.weight"] = CheckpointTensor(shape: [1], values: [0])
         let deep = try #require(Self.inferenceError(tensors))
-        #expect(deep.kind == .badFormat)
-        #expect(deep.message.contains("at most 12 encoder blocks"))
+        #expect(deep.kind == .unsupported)
+        #expect(deep.message.contains("at most 11 encoder blocks"))
+    }
+
+    /// The tensors of a network of `depth` encoder blocks, every block (1, 1) wide.
+    static func narrowNetwork(depth: Int) -> [String: CheckpointTensor] {
+        var tensors: [String: CheckpointTensor] = [:]
+        func add(_ name: String, _ shape: [Int]) {
+            tensors[name] = CheckpointTensor(shape: shape, values: Array(repeating: 0.1, count: shape.reduce(1, *)))
+        }
+        for position in (0..<depth).map(BlockPosition.encoder) + (0..<depth - 1).map(BlockPosition.decoder) {
+            let names = CrossBlockTensorNames(position)
+            // Target plus support channels: the query and a pair, a block's outputs, or those and a skip.
+            let inputs = switch position {
+            case .encoder(0): 3
+            case .encoder: 2
+            case .decoder: 4
+            }
+            add(names.crossWeight, [1, inputs, 3, 3])
+            add(names.crossBias, [1])
+            for (weight, bias) in [(names.targetWeight, names.targetBias), (names.supportWeight, names.supportBias)] {
+                add(weight, [1, 1, 3, 3])
+                add(bias, [1])
+            }
+        }
+        add(OutputTensorNames.weight, [1, 1, 1, 1])
+        add(OutputTensorNames.bias, [1])
+        return tensors
+    }
+
+    @Test("the deepest network accepted runs at its size multiple, the largest input size")
+    func deepestNetworkRuns() throws {
+        let network = try UniverSegNetwork(checkpoint: Checkpoint(tensors: Self.narrowNetwork(depth: 11)))
+        #expect(network.sizeMultiple == UniverSegArchitecture.largestSizeMultiple)
+        let side = network.sizeMultiple
+        let image = (0..<side * side).map { Float($0 % side) / Float(side) }
+        let logits = try network.predict(
+            queries: image, supportImages: image, supportLabels: image.map { $0 > 0.5 ? 1 : 0 },
+            queryCount: 1, supportCount: 1, height: side, width: side)
+        #expect(logits.count == side * side)
+        #expect(logits.allSatisfy { $0.isFinite })
+    }
+
+    @Test("a network one block deeper, which no input size could feed, is refused naming the limit")
+    func tooDeepNetwork() {
+        let error = Self.inferenceError(Self.narrowNetwork(depth: 12))
+        #expect(error?.kind == .unsupported)
+        #expect(error?.message.contains("enc_blocks.11; uvseg supports at most 11 encoder blocks") == true)
+        #expect(error?.message.contains("1024 is the largest input size") == true)
     }
 
     @Test("a zero-width or absurdly wide block is refused before anything is sized from it")

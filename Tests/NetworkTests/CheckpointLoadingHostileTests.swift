@@ -7,7 +7,7 @@ import Testing
 @Suite("CheckpointLoading: hostile and damaged archives")
 struct CheckpointLoadingHostileTests {
     private func failure(_ bytes: [UInt8]) -> UVSegError? {
-        #expect(throws: UVSegError.self) { try PyTorchCheckpoint.read(bytes: bytes) }
+        #expect(throws: UVSegError.self) { try Checkpoint(bytes: bytes).tensors }
     }
 
     @Test("a handcrafted archive in another folder with a strided tensor reads back")
@@ -16,7 +16,7 @@ struct CheckpointLoadingHostileTests {
             ("w", Pickle.tensor(key: "7", count: 6, offset: 1, size: [2, 2], stride: [1, 3]))
         ])
         let bytes = Pickle.checkpoint(pickle, storages: ["7": [0, 1, 2, 3, 4, 5]], folder: "elsewhere")
-        let tensors = try PyTorchCheckpoint.read(bytes: bytes)
+        let tensors = try Checkpoint(bytes: bytes).tensors
         // Element [i, j] is storage[1 + i + 3 j].
         #expect(tensors == ["w": CheckpointTensor(shape: [2, 2], values: [1, 4, 2, 5])])
     }
@@ -51,6 +51,50 @@ struct CheckpointLoadingHostileTests {
         let error = failure(Pickle.checkpoint(pickle, storages: ["0": [1]]))
         #expect(error?.kind == .unsupported)
         #expect(error?.message.contains("more values than the file has bytes") == true)
+    }
+
+    @Test("a memoised list that the pickle appends to again and again is charged for every copy")
+    func repeatedCopies() {
+        // Each APPEND changes a list the memo still holds, so it copies all 20,001 elements.
+        let list = Pickle.emptyList + Pickle.mark + Array(repeating: Pickle.none[0], count: 20_000) + Pickle.appends
+        let copies = (0..<400).flatMap { _ in Pickle.get(0) + Pickle.none + Pickle.append }
+        let error = failure(Pickle.checkpoint(Pickle.proto2 + list + Pickle.put(0) + copies + Pickle.stop))
+        #expect(error?.kind == .outOfMemory)
+        #expect(error?.message.contains("20001-element copy of a container") == true, "\(error?.message ?? "")")
+        #expect(error?.message.contains("reading a checkpoint may take 64 MiB plus 8 bytes per byte") == true)
+    }
+
+    @Test("a list that the pickle memoises and then fills, as Python's pickler does, is copied once")
+    func fillingAfterMemoisingCopiesOnce() throws {
+        let appends = (0..<60_000).flatMap { _ in Pickle.none + Pickle.append }
+        let pickle = Pickle.proto2 + Pickle.emptyList + Pickle.none + Pickle.append + Pickle.put(0) + appends + Pickle.stop
+        var budget = MemoryBudget()
+        let run = try PickleMachine.run(pickle[...], interpreter: TorchPickleInterpreter { _ in nil }, budget: &budget)
+        guard case .list(let list) = run.value else {
+            Issue.record("the pickle gave \(run.value.kindName)")
+            return
+        }
+        #expect(list.elements.count == 60_001)
+        // One charge per element and one small copy; a copy per append would charge 2,000 times more.
+        let elements = 60_001 * MemoryLayout<PickleValue>.stride
+        #expect(budget.charged >= elements && budget.charged < elements + 1024, "\(budget.charged)")
+    }
+
+    @Test("tensor views rebuilt again and again from one long shape are charged for their shapes")
+    func repeatedLongViews() {
+        let storage = Pickle.mark + Pickle.string("storage") + Pickle.global("torch", "FloatStorage") + Pickle.string("0")
+            + Pickle.string("cpu") + Pickle.int(1) + Pickle.tuple + Pickle.binPersId
+        let hooks = Pickle.global("collections", "OrderedDict") + Pickle.emptyTuple + Pickle.reduce
+        // Size and stride: one tuple of 60,000 zeros, so each view holds two arrays of 60,000 integers.
+        let zeros = Pickle.intTuple(Array(repeating: 0, count: 60_000)) + Pickle.put(2)
+        let arguments = Pickle.mark + storage + Pickle.int(0) + zeros + Pickle.get(2) + Pickle.newFalse + hooks + Pickle.tuple
+        let rebuild = Pickle.global("torch._utils", "_rebuild_tensor_v2")
+        let views = (0..<200).flatMap { _ in Pickle.get(1) + Pickle.get(3) + Pickle.reduce + Pickle.append }
+        let pickle = Pickle.proto2 + Pickle.emptyList + rebuild + Pickle.put(1) + arguments + Pickle.put(3) + Pickle.reduce
+            + Pickle.append + views + Pickle.stop
+        let error = failure(Pickle.checkpoint(pickle, storages: ["0": [1]]))
+        #expect(error?.kind == .outOfMemory)
+        #expect(error?.message.contains("the checkpoint's tensor shapes would need") == true, "\(error?.message ?? "")")
     }
 
     @Test("values that are not tensors, and pickles that are not state dicts, are refused")
@@ -107,7 +151,7 @@ struct CheckpointLoadingHostileTests {
     func everyTruncation() throws {
         let bytes = try CheckpointFixtures.bytes("checkpoints/views.pt")
         for length in 0..<bytes.count {
-            #expect(throws: UVSegError.self) { try PyTorchCheckpoint.read(bytes: Array(bytes[..<length])) }
+            #expect(throws: UVSegError.self) { try Checkpoint(bytes: Array(bytes[..<length])) }
         }
     }
 
@@ -121,7 +165,7 @@ struct CheckpointLoadingHostileTests {
                 corrupted[index] ^= pattern
                 // Bytes the reader does not use (CRCs, padding), storage bytes and name characters
                 // may change and still read; structural bytes must be refused.
-                if (try? PyTorchCheckpoint.read(bytes: corrupted)) != nil { read += 1 } else { refused += 1 }
+                if (try? Checkpoint(bytes: corrupted)) != nil { read += 1 } else { refused += 1 }
             }
         }
         #expect(read > 0)

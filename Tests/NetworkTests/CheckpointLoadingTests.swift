@@ -98,7 +98,8 @@ struct CheckpointLoadingTests {
     @Test("the zip reader itself refuses empty and non-zip bytes")
     func zipReaderRefusesNonZip() throws {
         for bytes in [[], try CheckpointFixtures.bytes("checkpoints/not_a_zip.pt")] {
-            let error = #expect(throws: UVSegError.self) { try PyTorchCheckpoint.read(bytes: bytes) }
+            var budget = MemoryBudget()
+            let error = #expect(throws: UVSegError.self) { try PyTorchCheckpoint.read(bytes: bytes, budget: &budget) }
             #expect(error?.kind == .badFormat)
             #expect(error?.message.contains("not a") == true, "\(error?.message ?? "")")
         }

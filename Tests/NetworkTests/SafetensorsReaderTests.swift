@@ -87,6 +87,41 @@ struct SafetensorsReaderTests {
         #expect(error?.message.contains(reason) == true, "\(error?.message ?? "")")
     }
 
+    @Test("data ranges that overlap, leave a gap or stop short of the end are refused",
+          arguments: [
+            ("[0, 4]", "[0, 4]", 4, "share data bytes"),
+            ("[0, 8]", "[4, 8]", 8, "share data bytes"),
+            ("[0, 4]", "[8, 12]", 12, "4 bytes at offset 4 that no tensor covers"),
+            ("[0, 4]", "[4, 8]", 12, "4 bytes after its last tensor"),
+          ])
+    func rangesMustTile(first: String, second: String, dataCount: Int, reason: String) {
+        let shape = { (range: String) in range == "[0, 8]" ? "[2]" : "[1]" }
+        let header = #"{"a": {"dtype": "F32", "shape": \#(shape(first)), "data_offsets": \#(first)}, "#
+            + #""b": {"dtype": "F32", "shape": \#(shape(second)), "data_offsets": \#(second)}}"#
+        let error = Self.failure(Self.file(header: header, data: Array(repeating: 0, count: dataCount)))
+        #expect(error?.kind == .badFormat)
+        #expect(error?.message.contains(reason) == true, "\(error?.message ?? "")")
+    }
+
+    @Test("the header's parsed values and the decoded tensors are charged to the budget")
+    func budgetCharges() throws {
+        var small = MemoryBudget(limit: 1000)
+        let numbers = Array(("[" + Array(repeating: "0", count: 100).joined(separator: ",") + "]").utf8)
+        let parse = #expect(throws: UVSegError.self) { try JSONParser.parse(numbers, context: "a list", budget: &small) }
+        #expect(parse?.kind == .outOfMemory)
+        #expect(parse?.message.contains("the values of a list would need") == true, "\(parse?.message ?? "")")
+
+        let bytes = Self.file(
+            header: #"{"a": {"dtype": "F16", "shape": [300], "data_offsets": [0, 600]}}"#, data: Array(repeating: 0, count: 600))
+        var budget = MemoryBudget(limit: 1000)
+        let read = #expect(throws: UVSegError.self) { try SafetensorsReader.read(bytes, budget: &budget) }
+        #expect(read?.kind == .outOfMemory)
+        #expect(read?.message.contains("the values of tensor 'a' would need 1200 bytes") == true, "\(read?.message ?? "")")
+        var enough = MemoryBudget(limit: 2000)
+        #expect(try SafetensorsReader.read(bytes, budget: &enough).tensors["a"]?.values.count == 300)
+        #expect(enough.charged > 1200)
+    }
+
     @Test("deeply nested JSON is refused without deep recursion")
     func deepNesting() {
         let header = "{\"a\": " + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000) + "}"

@@ -1,4 +1,4 @@
-// libFuzzer entry point over uvseg's NIfTI reader (built and run by tools/fuzz-nifti.sh).
+// libFuzzer entry point over uvseg's NIfTI reader (built and run by `tools/fuzz.sh nifti`).
 //
 // Each input is written to a temporary file (named .nii.gz when it starts with the gzip magic,
 // else .nii) and pushed through everything a caller can reach with a hostile file: the header

@@ -6,7 +6,8 @@ extension UniverSegArchitecture {
     ///
     /// The block counts come from the `enc_blocks.<i>` and `dec_blocks.<j>` names, each block's
     /// widths from the first dimension of its cross and target convolution weights. Throws
-    /// `.badFormat` naming every missing, unexpected or mis-shaped tensor.
+    /// `.badFormat` naming every missing, unexpected or mis-shaped tensor, and `.unsupported` for
+    /// more than `maximumEncoderBlockCount` encoder blocks.
     public init(inferringFrom tensors: [String: CheckpointTensor]) throws(UVSegError) {
         let encoderCount = try Self.blockCount(prefix: "enc_blocks.", in: tensors.keys)
         let decoderCount = try Self.blockCount(prefix: "dec_blocks.", in: tensors.keys)
@@ -64,8 +65,10 @@ extension UniverSegArchitecture {
             // Names with a non-numeric index are left for the unexpected-tensor check.
             guard index.allSatisfy(\.isASCII), let value = Int(index), value >= 0 else { continue }
             guard value < maximumEncoderBlockCount else {
-                throw .badFormat(
-                    "the checkpoint names block \(prefix)\(index); uvseg supports at most \(maximumEncoderBlockCount) encoder blocks")
+                throw .unsupported(
+                    "the checkpoint names block \(prefix)\(index); uvseg supports at most \(maximumEncoderBlockCount) "
+                        + "encoder blocks: a network of L blocks needs image sides that are multiples of 2^(L-1), "
+                        + "and \(largestSizeMultiple) is the largest input size")
             }
             count = max(count, value + 1)
         }

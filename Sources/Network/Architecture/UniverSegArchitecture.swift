@@ -7,8 +7,11 @@ import Diagnostics
 /// encoder block of its resolution. Everything else (channel counts of each convolution, the names
 /// and shapes of the tensors a checkpoint must hold) follows from the widths.
 public struct UniverSegArchitecture: Sendable, Equatable, CustomStringConvertible {
-    /// More encoder blocks than any sensible network has; it bounds what a file can ask for.
-    public static let maximumEncoderBlockCount = 12
+    /// The largest `sizeMultiple` a network may have: 1024, the largest input size uvseg segments at
+    /// (`VolumeSegmenter.largestInputSize`). A deeper network could never run.
+    public static let largestSizeMultiple = 1024
+    /// The most encoder blocks: 11, the depth whose size multiple 2^10 is `largestSizeMultiple`.
+    public static let maximumEncoderBlockCount = largestSizeMultiple.trailingZeroBitCount + 1
     /// More features than any sensible block has; it keeps sizes derived from widths far from overflow.
     public static let maximumWidth = 1 << 16
 

@@ -1,29 +1,44 @@
 import Diagnostics
 
-/// A strict JSON parser (RFC 8259) for headers of untrusted files: nesting depth is bounded, and
-/// duplicate object keys, invalid UTF-8 and trailing bytes are refused.
+/// A strict JSON parser (RFC 8259) for headers of untrusted files: nesting depth is bounded,
+/// duplicate object keys, invalid UTF-8 and trailing bytes are refused, and every value, member and
+/// string is charged to a memory budget before it is kept.
 struct JSONParser {
     /// Deeper nesting than any header uvseg reads needs; refusing it keeps recursion shallow.
     static let maximumDepth = 16
+    /// About what one object member takes in its dictionary: key, value and the table's spare room.
+    static let memberSize = 2 * (MemoryLayout<String>.stride + MemoryLayout<JSONValue>.stride)
 
     private let bytes: [UInt8]
     private var position = 0
     private let context: String
+    private var budget: MemoryBudget
+    /// What the charges are for, in an out-of-memory message.
+    private let parsedValues: String
 
-    /// Parses `bytes` as one JSON value; `context` names the document in error messages.
-    static func parse(_ bytes: [UInt8], context: String) throws(UVSegError) -> JSONValue {
-        var parser = JSONParser(bytes: bytes, context: context)
+    /// Parses `bytes` as one JSON value; `context` names the document in error messages, and what the
+    /// value takes is charged to `budget`.
+    static func parse(_ bytes: [UInt8], context: String, budget: inout MemoryBudget) throws(UVSegError) -> JSONValue {
+        var parser = JSONParser(bytes: bytes, context: context, budget: budget)
         let value = try parser.parseValue(depth: 0)
         parser.skipWhitespace()
         guard parser.position == bytes.count else {
             throw parser.failure("unexpected bytes after the JSON value")
         }
+        budget = parser.budget
         return value
     }
 
-    private init(bytes: [UInt8], context: String) {
+    private init(bytes: [UInt8], context: String, budget: MemoryBudget) {
         self.bytes = bytes
         self.context = context
+        self.budget = budget
+        parsedValues = "the values of \(context)"
+    }
+
+    /// Charges `count` bytes of what the value being parsed keeps.
+    private mutating func charge(_ count: Int) throws(UVSegError) {
+        try budget.charge(count, of: 1, for: parsedValues)
     }
 
     private func failure(_ reason: String) -> UVSegError {
@@ -83,6 +98,7 @@ struct JSONParser {
             skipWhitespace()
             try expect(UInt8(ascii: ":"))
             let value = try parseValue(depth: depth + 1)
+            try charge(Self.memberSize)
             guard members.updateValue(value, forKey: key) == nil else {
                 throw failure("duplicate key \"\(key)\"")
             }
@@ -105,7 +121,9 @@ struct JSONParser {
             return .array(elements)
         }
         while true {
-            elements.append(try parseValue(depth: depth + 1))
+            let element = try parseValue(depth: depth + 1)
+            try charge(MemoryLayout<JSONValue>.stride)
+            elements.append(element)
             skipWhitespace()
             if current == UInt8(ascii: ",") {
                 position += 1
@@ -133,6 +151,7 @@ struct JSONParser {
             if current == UInt8(ascii: "+") || current == UInt8(ascii: "-") { position += 1 }
             guard skipDigits() else { throw failure("invalid number") }
         }
+        try charge(position - start)
         return String(decoding: bytes[start..<position], as: UTF8.self)
     }
 
@@ -153,6 +172,7 @@ struct JSONParser {
             position += 1
             switch byte {
             case UInt8(ascii: "\""):
+                try charge(utf8.count)
                 guard let text = String(validating: utf8, as: UTF8.self) else {
                     throw failure("string is not valid UTF-8")
                 }

@@ -12,6 +12,16 @@ enum Pickle {
     static let reduce: [UInt8] = Array("R".utf8)
     static let binPersId: [UInt8] = Array("Q".utf8)
     static let newFalse: [UInt8] = [0x89]
+    static let none: [UInt8] = Array("N".utf8)
+    static let emptyList: [UInt8] = Array("]".utf8)
+    static let append: [UInt8] = Array("a".utf8)
+    static let appends: [UInt8] = Array("e".utf8)
+
+    /// BINPUT: stores the top of the stack as memo entry `index`.
+    static func put(_ index: UInt8) -> [UInt8] { [UInt8(ascii: "q"), index] }
+
+    /// BINGET: pushes memo entry `index`.
+    static func get(_ index: UInt8) -> [UInt8] { [UInt8(ascii: "h"), index] }
 
     static func global(_ module: String, _ name: String) -> [UInt8] {
         Array("c\(module)\n\(name)\n".utf8)

@@ -8,10 +8,12 @@ import Diagnostics
 protocol PickleInterpreter {
     /// GLOBAL: the value standing for `module.name`, or an error when that global is not allowed.
     mutating func global(module: String, name: String) throws(UVSegError) -> PickleValue
-    /// BINPERSID: the object a persistent id refers to.
-    mutating func persistentLoad(_ id: PickleValue) throws(UVSegError) -> PickleValue
-    /// REDUCE: the result of calling `callable` (a value `global` returned) with `arguments`.
-    mutating func reduce(_ callable: PickleValue, arguments: [PickleValue]) throws(UVSegError) -> PickleValue
+    /// BINPERSID: the object a persistent id refers to; what it allocates is charged to `budget`.
+    mutating func persistentLoad(_ id: PickleValue, budget: inout MemoryBudget) throws(UVSegError) -> PickleValue
+    /// REDUCE: the result of calling `callable` (a value `global` returned) with `arguments`; what it
+    /// allocates is charged to `budget`.
+    mutating func reduce(_ callable: PickleValue, arguments: [PickleValue], budget: inout MemoryBudget)
+        throws(UVSegError) -> PickleValue
     /// BUILD: `object` after setting its state.
     mutating func build(_ object: PickleValue, state: PickleValue) throws(UVSegError) -> PickleValue
 }

@@ -3,34 +3,42 @@ import Diagnostics
 /// A restricted interpreter of pickle opcodes (protocol 2 and the opcodes older writers use).
 ///
 /// Only the opcodes a pickled state dict needs are known; any other one is refused. The stack, the
-/// mark stack and the memo are bounded, and every read is bounds-checked.
+/// mark stack and the memo are bounded, every read is bounds-checked, and what the pickle makes
+/// (containers and their copies, memo entries, strings, the interpreter's objects) is charged to the
+/// reading's memory budget before it is allocated.
 struct PickleMachine<Interpreter: PickleInterpreter> {
     static var stackLimit: Int { 1 << 16 }
     static var memoLimit: Int { 1 << 20 }
     static var globalNameLimit: Int { 256 }
+    /// About what one memo entry takes in its dictionary: key, value and the table's spare room.
+    static var memoEntrySize: Int { 2 * (MemoryLayout<Int>.stride + MemoryLayout<PickleValue>.stride) }
 
     private let pickle: BoundedBytes
     private var position = 0
     private var stack: [PickleValue] = []
     /// Stack heights at each MARK; opcodes never pop below the innermost mark.
     private var marks: [Int] = []
-    private var memo: [UInt32: PickleValue] = [:]
+    private var memo: [Int: PickleValue] = [:]
     private var interpreter: Interpreter
+    private var budget: MemoryBudget
 
     /// Runs `pickle` to its STOP opcode and returns the value it leaves, with the interpreter as the
-    /// run left it (holding the objects the value refers to).
-    static func run(_ pickle: ArraySlice<UInt8>, interpreter: Interpreter) throws(UVSegError)
-        -> (value: PickleValue, interpreter: Interpreter)
+    /// run left it (holding the objects the value refers to); what the run allocates is charged to
+    /// `budget`.
+    static func run(_ pickle: ArraySlice<UInt8>, interpreter: Interpreter, budget: inout MemoryBudget)
+        throws(UVSegError) -> (value: PickleValue, interpreter: Interpreter)
     {
-        var machine = PickleMachine(pickle: BoundedBytes(pickle, subject: "the checkpoint's pickle"),
-                                    interpreter: interpreter)
+        var machine = PickleMachine(
+            pickle: BoundedBytes(pickle, subject: "the checkpoint's pickle"), interpreter: interpreter, budget: budget)
         let value = try machine.run()
+        budget = machine.budget
         return (value, machine.interpreter)
     }
 
-    private init(pickle: BoundedBytes, interpreter: Interpreter) {
+    private init(pickle: BoundedBytes, interpreter: Interpreter, budget: MemoryBudget) {
         self.pickle = pickle
         self.interpreter = interpreter
+        self.budget = budget
     }
 
     private mutating func run() throws(UVSegError) -> PickleValue {
@@ -72,23 +80,23 @@ struct PickleMachine<Interpreter: PickleInterpreter> {
             case UInt8(ascii: "("):  // MARK
                 guard marks.count < Self.stackLimit else { throw limitError("marks") }
                 marks.append(stack.count)
-            case UInt8(ascii: "t"): try push(.tuple(popToMark()))  // TUPLE
+            case UInt8(ascii: "t"): try push(.tuple(popToMark(), budget: &budget))  // TUPLE
             case 0x85, 0x86, 0x87:  // TUPLE1, TUPLE2, TUPLE3
-                try push(.tuple(pop(Int(opcode - 0x84))))
-            case UInt8(ascii: "q"): try memoize(UInt32(readByte()))  // BINPUT
-            case UInt8(ascii: "r"): try memoize(UInt32(readInteger(count: 4, signed: false)))  // LONG_BINPUT
-            case UInt8(ascii: "h"): try recall(UInt32(readByte()))  // BINGET
-            case UInt8(ascii: "j"): try recall(UInt32(readInteger(count: 4, signed: false)))  // LONG_BINGET
+                try push(.tuple(pop(Int(opcode - 0x84)), budget: &budget))
+            case UInt8(ascii: "q"): try memoize(Int(readByte()))  // BINPUT
+            case UInt8(ascii: "r"): try memoize(Int(readInteger(count: 4, signed: false)))  // LONG_BINPUT
+            case UInt8(ascii: "h"): try recall(Int(readByte()))  // BINGET
+            case UInt8(ascii: "j"): try recall(Int(readInteger(count: 4, signed: false)))  // LONG_BINGET
             case UInt8(ascii: "Q"):  // BINPERSID
                 let id = try pop()
-                try push(interpreter.persistentLoad(id))
+                try push(interpreter.persistentLoad(id, budget: &budget))
             case UInt8(ascii: "R"):  // REDUCE
                 let arguments = try pop()
                 let callable = try pop()
                 guard case .tuple(let tuple) = arguments else {
                     throw .badFormat("the checkpoint's pickle calls \(callable.kindName) with \(arguments.kindName)")
                 }
-                try push(interpreter.reduce(callable, arguments: tuple.elements))
+                try push(interpreter.reduce(callable, arguments: tuple.elements, budget: &budget))
             case UInt8(ascii: "b"):  // BUILD
                 let state = try pop()
                 let object = try pop()
@@ -145,7 +153,7 @@ struct PickleMachine<Interpreter: PickleInterpreter> {
             throw .badFormat("the checkpoint's pickle sets items on something that is not a dict")
         }
         for index in stride(from: 0, to: flat.count, by: 2) {
-            try items.append(PickleItem(key: flat[index], value: flat[index + 1]))
+            try items.append(PickleItem(key: flat[index], value: flat[index + 1]), budget: &budget)
         }
         try push(.dictionary(items))
     }
@@ -154,19 +162,22 @@ struct PickleMachine<Interpreter: PickleInterpreter> {
         guard case .list(var list) = try pop() else {
             throw .badFormat("the checkpoint's pickle appends to something that is not a list")
         }
-        for element in elements { try list.append(element) }
+        for element in elements { try list.append(element, budget: &budget) }
         try push(.list(list))
     }
 
-    private mutating func memoize(_ index: UInt32) throws(UVSegError) {
+    private mutating func memoize(_ index: Int) throws(UVSegError) {
         guard let top = stack.last, stack.count > (marks.last ?? 0) else {
             throw .badFormat("the checkpoint's pickle memoizes from an empty stack")
         }
-        guard memo.count < Self.memoLimit || memo[index] != nil else { throw limitError("memo entries") }
+        if memo[index] == nil {
+            guard memo.count < Self.memoLimit else { throw limitError("memo entries") }
+            try budget.charge(1, of: Self.memoEntrySize, for: "the checkpoint pickle's memo")
+        }
         memo[index] = top
     }
 
-    private mutating func recall(_ index: UInt32) throws(UVSegError) {
+    private mutating func recall(_ index: Int) throws(UVSegError) {
         guard let value = memo[index] else {
             throw .badFormat("the checkpoint's pickle refers to memo entry \(index), which it never stored")
         }
@@ -200,7 +211,9 @@ struct PickleMachine<Interpreter: PickleInterpreter> {
     }
 
     private mutating func readString(count: Int) throws(UVSegError) -> String {
-        guard let string = String(validating: try read(count), as: UTF8.self) else {
+        let bytes = try read(count)
+        try budget.charge(count, of: 1, for: "the checkpoint pickle's strings")
+        guard let string = String(validating: bytes, as: UTF8.self) else {
             throw .badFormat("the checkpoint's pickle holds a string that is not UTF-8")
         }
         return string

@@ -5,7 +5,8 @@ import Diagnostics
 /// Containers are Swift values: a memo entry is a snapshot taken when the pickle stored it. The
 /// Python pickler writes every container completely before referring to it again, so for the
 /// pickles uvseg reads (state dicts of tensors) this is what Python would see; a contrived pickle
-/// that mutates a container after re-reading it from the memo gets the snapshot, never a trap.
+/// that mutates a container after re-reading it from the memo gets the snapshot, never a trap, and
+/// pays for the copy from the reading's memory budget.
 enum PickleValue {
     case none
     case bool(Bool)
@@ -46,10 +47,10 @@ enum PickleValue {
         }
     }
 
-    /// A tuple of `elements`, checking how deeply they nest.
-    static func tuple(_ elements: [PickleValue]) throws(UVSegError) -> PickleValue {
+    /// A tuple of `elements`, checking how deeply they nest and charging them to `budget`.
+    static func tuple(_ elements: [PickleValue], budget: inout MemoryBudget) throws(UVSegError) -> PickleValue {
         var container = PickleContainer<PickleValue>()
-        for element in elements { try container.append(element) }
+        for element in elements { try container.append(element, budget: &budget) }
         return .tuple(container)
     }
 }

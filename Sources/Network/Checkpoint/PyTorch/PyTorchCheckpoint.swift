@@ -8,9 +8,10 @@ import Diagnostics
 /// entries, converted to float32. The archive's top folder (torch names it after the file) may be
 /// anything.
 enum PyTorchCheckpoint {
-    /// The state dict in `bytes` (a whole `.pt` file): tensor name -> tensor.
-    static func read(bytes: [UInt8]) throws(UVSegError) -> [String: CheckpointTensor] {
-        let archive = try ZipArchive(bytes: bytes)
+    /// The state dict in `bytes` (a whole `.pt` file): tensor name -> tensor. What reading it
+    /// allocates is charged to `budget` first.
+    static func read(bytes: [UInt8], budget: inout MemoryBudget) throws(UVSegError) -> [String: CheckpointTensor] {
+        let archive = try ZipArchive(bytes: bytes, budget: &budget)
         let pickleNames = archive.names.filter { $0 == "data.pkl" || $0.hasSuffix("/data.pkl") }
         guard pickleNames.count == 1, let pickleName = pickleNames.first,
             let pickle = archive.contents(of: pickleName)
@@ -24,12 +25,13 @@ enum PyTorchCheckpoint {
         let bigEndian = try isBigEndian(archive.contents(of: folder + "byteorder"))
 
         let storages = TorchPickleInterpreter { key in archive.contents(of: folder + "data/" + key) }
-        let run = try PickleMachine.run(pickle, interpreter: storages)
+        let run = try PickleMachine.run(pickle, interpreter: storages, budget: &budget)
         // At most one element per byte of the file: a small hostile file cannot ask for huge views
         // of one storage (or of overlapping zip entries), while a float32 state dict, at one element
         // per 4 bytes, has room for tied weights and overlapping views.
         return try tensors(
-            in: run.value, objects: run.interpreter.objects, bigEndian: bigEndian, budget: bytes.count)
+            in: run.value, objects: run.interpreter.objects, bigEndian: bigEndian, valueLimit: bytes.count,
+            budget: &budget)
     }
 
     /// Files written before torch recorded the byte order are little-endian.
@@ -44,12 +46,13 @@ enum PyTorchCheckpoint {
 
     /// The pickle's result must be a dict of tensor name -> tensor; anything else is refused.
     private static func tensors(
-        in root: PickleValue, objects: [TorchPickleInterpreter.Object], bigEndian: Bool, budget: Int
+        in root: PickleValue, objects: [TorchPickleInterpreter.Object], bigEndian: Bool, valueLimit: Int,
+        budget: inout MemoryBudget
     ) throws(UVSegError) -> [String: CheckpointTensor] {
         guard case .dictionary(let items) = root else {
             throw .unsupported("the checkpoint holds \(root.kindName), not a state dict of tensors")
         }
-        var budget = budget
+        var valuesLeft = valueLimit
         var result: [String: CheckpointTensor] = [:]
         for item in items.elements {
             guard case .string(let name) = item.key else {
@@ -60,12 +63,13 @@ enum PyTorchCheckpoint {
             else {
                 throw .unsupported("the checkpoint's entry '\(name)' is \(item.value.kindName), not a tensor")
             }
-            guard let count = view.elementCount, count <= budget else {
+            guard let count = view.elementCount, count <= valuesLeft else {
                 throw .unsupported(
                     "the checkpoint's tensors hold more values than the file has bytes (views that "
                         + "repeat their storage); uvseg reads state dicts of ordinary tensors")
             }
-            budget -= count
+            valuesLeft -= count
+            try budget.charge(count, of: MemoryLayout<Float>.stride, for: "the values of tensor '\(name)'")
             let values = try view.values(
                 from: storage.bytes, storageCount: storage.count, type: storage.type, bigEndian: bigEndian)
             result[name] = CheckpointTensor(shape: view.shape, values: values)

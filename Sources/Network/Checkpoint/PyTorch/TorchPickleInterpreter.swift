@@ -48,7 +48,7 @@ struct TorchPickleInterpreter: PickleInterpreter {
 
     /// ('storage', <storage class>, key, location, element count): the location (cpu, cuda:0, ...)
     /// does not matter, everything is read to the CPU.
-    mutating func persistentLoad(_ id: PickleValue) throws(UVSegError) -> PickleValue {
+    mutating func persistentLoad(_ id: PickleValue, budget: inout MemoryBudget) throws(UVSegError) -> PickleValue {
         guard case .tuple(let tuple) = id, tuple.elements.count == 5,
             case .string("storage") = tuple.elements[0],
             case .global("torch", let className) = tuple.elements[1],
@@ -69,18 +69,20 @@ struct TorchPickleInterpreter: PickleInterpreter {
                 "the checkpoint's storage '\(key)' should hold \(count) \(className) elements "
                     + "but has \(bytes.count) bytes")
         }
+        try budget.charge(key.utf8.count + MemoryLayout<(String, Int)>.stride, of: 1, for: "the checkpoint's storage names")
         storageIndices[key] = objects.count
-        objects.append(.storage(Storage(type: type, count: count, bytes: bytes)))
-        return .object(objects.count - 1)
+        return try add(.storage(Storage(type: type, count: count, bytes: bytes)), budget: &budget)
     }
 
-    mutating func reduce(_ callable: PickleValue, arguments: [PickleValue]) throws(UVSegError) -> PickleValue {
+    mutating func reduce(_ callable: PickleValue, arguments: [PickleValue], budget: inout MemoryBudget)
+        throws(UVSegError) -> PickleValue
+    {
         switch callable {
         case .global("collections", "OrderedDict") where arguments.isEmpty:
             return .dictionary(PickleContainer())
         case .global("torch._utils", "_rebuild_tensor_v2") where (6...7).contains(arguments.count),
             .global("torch._utils", "_rebuild_tensor") where arguments.count == 4:
-            return try rebuildTensor(arguments)
+            return try rebuildTensor(arguments, budget: &budget)
         default:
             throw .unsupported(
                 "the checkpoint calls \(callable.kindName) with \(arguments.count) arguments, "
@@ -99,7 +101,9 @@ struct TorchPickleInterpreter: PickleInterpreter {
 
     /// (storage, offset, size, stride[, requires_grad, backward_hooks[, metadata]]): requires_grad
     /// and metadata do not change the values; backward hooks would be code, so there must be none.
-    private mutating func rebuildTensor(_ arguments: [PickleValue]) throws(UVSegError) -> PickleValue {
+    private mutating func rebuildTensor(_ arguments: [PickleValue], budget: inout MemoryBudget)
+        throws(UVSegError) -> PickleValue
+    {
         guard case .object(let storage) = arguments[0], objects.indices.contains(storage),
             case .storage = objects[storage]
         else {
@@ -110,8 +114,15 @@ struct TorchPickleInterpreter: PickleInterpreter {
                 throw .unsupported("the checkpoint attaches backward hooks to a tensor")
             }
         }
-        let view = try TorchTensorView(storage: storage, offset: arguments[1], size: arguments[2], stride: arguments[3])
-        objects.append(.tensor(view))
+        let view = try TorchTensorView(
+            storage: storage, offset: arguments[1], size: arguments[2], stride: arguments[3], budget: &budget)
+        return try add(.tensor(view), budget: &budget)
+    }
+
+    /// Adds `object` to the objects, charging it to `budget`; its value for the pickle's stack.
+    private mutating func add(_ object: Object, budget: inout MemoryBudget) throws(UVSegError) -> PickleValue {
+        try budget.charge(1, of: MemoryLayout<Object>.stride, for: "the checkpoint's storages and tensors")
+        objects.append(object)
         return .object(objects.count - 1)
     }
 }

@@ -9,10 +9,13 @@ struct TorchTensorView {
     var strides: [Int]
 
     /// Builds a view from the pickled offset, size and stride after checking them: sizes and
-    /// strides non-negative, as many strides as sizes, the element count representable.
-    init(storage: Int, offset: PickleValue, size: PickleValue, stride: PickleValue) throws(UVSegError) {
+    /// strides non-negative, as many strides as sizes; the shape and strides are charged to `budget`.
+    init(storage: Int, offset: PickleValue, size: PickleValue, stride: PickleValue, budget: inout MemoryBudget)
+        throws(UVSegError)
+    {
         guard case .int(let offset) = offset, offset >= 0,
-            let shape = Self.naturals(size), let strides = Self.naturals(stride), shape.count == strides.count
+            let shape = try Self.naturals(size, budget: &budget), let strides = try Self.naturals(stride, budget: &budget),
+            shape.count == strides.count
         else {
             throw .badFormat(
                 "the checkpoint describes a tensor with an invalid offset, size or stride "
@@ -80,9 +83,11 @@ struct TorchTensorView {
     }
 
     /// A tuple of non-negative integers, or nil.
-    private static func naturals(_ value: PickleValue) -> [Int]? {
+    private static func naturals(_ value: PickleValue, budget: inout MemoryBudget) throws(UVSegError) -> [Int]? {
         guard case .tuple(let tuple) = value else { return nil }
+        try budget.charge(tuple.elements.count, of: MemoryLayout<Int>.stride, for: "the checkpoint's tensor shapes")
         var result: [Int] = []
+        result.reserveCapacity(tuple.elements.count)
         for element in tuple.elements {
             guard case .int(let number) = element, number >= 0 else { return nil }
             result.append(number)

@@ -26,13 +26,16 @@ struct ZipArchive {
     private static let overflow16: UInt16 = 0xFFFF
     private static let overflow32: UInt32 = 0xFFFF_FFFF
 
-    init(bytes: [UInt8]) throws(UVSegError) {
+    /// The archive in `bytes`; its table of entries is charged to `budget`.
+    init(bytes: [UInt8], budget: inout MemoryBudget) throws(UVSegError) {
         archive = BoundedBytes(bytes[...], subject: "the checkpoint archive")
         let directory = try Self.centralDirectory(archive)
         var entries: [String: Range<Int>] = [:]
         var offset = directory.offset
         for _ in 0..<directory.count {
             let (name, contents, size) = try Self.centralEntry(archive, at: offset)
+            try budget.charge(
+                name.utf8.count + MemoryLayout<(String, Range<Int>)>.stride, of: 1, for: "the checkpoint archive's entries")
             guard entries.updateValue(contents, forKey: name) == nil else {
                 throw .badFormat("the checkpoint archive holds the entry '\(name)' twice")
             }
