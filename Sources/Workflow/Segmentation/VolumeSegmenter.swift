@@ -1,5 +1,6 @@
 import Diagnostics
 import NIfTI
+import Network
 
 /// Segments a 3-D query volume from labelled support volumes with a 2-D in-context model.
 ///
@@ -13,8 +14,9 @@ public struct VolumeSegmenter {
     public let model: any InContextModel
     public let options: SegmentationOptions
 
-    /// The largest canvas side accepted from a model (a bound on memory, far above trained sizes).
-    public static let largestInputSize = 1024
+    /// The largest canvas side accepted from a model (a bound on memory, far above trained sizes);
+    /// the network refuses architectures too deep for any side up to it.
+    public static let largestInputSize = UniverSegArchitecture.largestSizeMultiple
 
     public init(model: any InContextModel, options: SegmentationOptions) {
         self.model = model
