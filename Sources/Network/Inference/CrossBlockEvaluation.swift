@@ -230,10 +230,12 @@ private final class MemberSlot {
         let block = terms.block
         switch terms.kind {
         case .sumOnly:
-            guard let crossSupport else { return }
+            guard let crossSupport else { preconditionFailure("a sum-only member loop forms V_k in its own map") }
             pass.convolve(block.crossSupport, input, bias: nil, into: crossSupport, epilogue: .summing(into: sum.values))
         case .direct(let crossTarget):
-            guard let crossSupport, let output else { return }
+            guard let crossSupport, let output else {
+                preconditionFailure("a direct member term has a support output and a map for P + V_k")
+            }
             pass.convolve(
                 block.crossSupport, input, bias: nil, into: crossSupport,
                 epilogue: .summingWithBase(crossTarget.values, into: sum.values))
@@ -241,7 +243,9 @@ private final class MemberSlot {
             pass.convolve(block.support, [crossSupport.slab], bias: block.supportBias, into: activated, epilogue: output.epilogue)
             try output.sendConvolved(activated, workers: pass.workers)
         case .shared(let bases):
-            guard let crossSupport, let output, let memberTerm else { return }
+            guard let crossSupport, let output, let memberTerm else {
+                preconditionFailure("a shared member term has a support output and maps for V_k and conv(V_k, Ws)")
+            }
             pass.convolve(block.crossSupport, input, bias: nil, into: crossSupport, epilogue: .summing(into: sum.values))
             pass.convolve(block.support, [crossSupport.slab], bias: nil, into: memberTerm)
             try output.send(bases: bases, plus: memberTerm, workers: pass.workers)
@@ -256,7 +260,10 @@ private final class MemberSlot {
     private func add(
         composedMembers inputs: [[ChannelSlab]], bases: [FeatureMap], composed: ComposedConvolution, pass: ForwardPass
     ) throws(UVSegError) {
-        guard case .pooled(let parts) = output?.part else { return }
+        // MemberTerms chooses the composed kind only for a pooled destination.
+        guard case .pooled(let parts) = output?.part else {
+            preconditionFailure("the composed member term writes to a pooled destination")
+        }
         let (height, width) = (terms.height, terms.width)
         for input in inputs {
             var channel = 0
