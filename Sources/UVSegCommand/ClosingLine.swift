@@ -19,8 +19,8 @@ struct ClosingLine {
         FileHandle.standardError.write(Data("uvseg: \(what) in \(String(format: "%.1f", seconds)) s\n".utf8))
     }
 
-    /// "1 label", "2 labels".
-    static func count(_ count: Int, _ noun: String) -> String {
-        "\(count) \(noun)\(count == 1 ? "" : "s")"
+    /// "1 label", "2 labels"; "1 study", "2 studies" with the plural given.
+    static func count(_ count: Int, _ noun: String, plural: String? = nil) -> String {
+        "\(count) \(count == 1 ? noun : plural ?? noun + "s")"
     }
 }

@@ -18,39 +18,93 @@ struct SegmentCommand: ParsableCommand {
             """)
 
     @Option(help: "The volume to segment (NIfTI).")
-    var query: String
+    var query: String?
 
     @Option(name: .customLong("support"), help: "A labelled example as IMAGE:LABELS (NIfTI files); repeat for more.")
     var supports: [String] = []
 
     @Option(help: "Where to write the label map (.nii or .nii.gz), on the query's grid.")
-    var out: String
+    var out: String?
 
     @Option(help: "Also write the float32 probabilities, one volume per label (4-D for several labels).")
     var probabilities: String?
+
+    @Option(name: .customLong("query-dir"), help: """
+        Segment every NIfTI volume (.nii, .nii.gz) in this folder instead of one --query, each to \
+        the same file name in --out-dir.
+        """)
+    var queryFolder: String?
+
+    @Option(name: .customLong("out-dir"), help: "With --query-dir: where the label maps go (made if missing).")
+    var outFolder: String?
+
+    @Flag(help: "With --query-dir: segment again studies whose label map is already there (default: skip them).")
+    var overwrite = false
+
+    @Option(help: "With --query-dir: write one JSON object per study to this file (JSON Lines).")
+    var report: String?
+
+    @Option(name: .customLong("truth-dir"), help: """
+        With --query-dir: true label maps under the studies' file names; the report then carries \
+        each study's metrics, as uvseg evaluate gives them.
+        """)
+    var truthFolder: String?
 
     @Option(parsing: .unconditional, help: "Most support slices per support set (the published model was trained with up to 64).")
     var supportSize = 64
 
     @OptionGroup var segmentation: SegmentationArguments
 
-    func validate() throws { try Self.refuseRepeatedOptions() }
+    func validate() throws {
+        try Self.refuseRepeatedOptions()
+        switch (query, out, queryFolder, outFolder) {
+        case (.some, .some, nil, nil), (nil, nil, .some, .some): break
+        default:
+            throw UVSegError.invalidArgument(
+                "give either --query and --out, for one volume, or --query-dir and --out-dir, for a folder of them")
+        }
+        if queryFolder == nil, overwrite || report != nil || truthFolder != nil {
+            throw UVSegError.invalidArgument("--overwrite, --report and --truth-dir go with --query-dir")
+        }
+        if queryFolder != nil, probabilities != nil {
+            throw UVSegError.invalidArgument("--probabilities takes one file: it goes with --query, not --query-dir")
+        }
+    }
 
     func run() throws {
         let closingLine = ClosingLine(quiet: segmentation.quiet)
         var options = try segmentation.options()
         options.supportSize = supportSize
         try options.validate()
-        let outputs = [(out, "--out")] + (probabilities.map { [($0, "--probabilities")] } ?? [])
-        for (path, role) in outputs { try VolumeFiles.requireWritable(path, role: role) }
         guard !supports.isEmpty else {
             throw UVSegError.invalidArgument("no support volumes; give at least one --support IMAGE:LABELS")
         }
-        try VolumeFiles.requireExisting(query, role: "query")
         for pair in supports { try VolumeFiles.requireExistingPair(pair, role: "support") }
-        try VolumeFiles.requireSeparate(
-            outputs: outputs, inputs: [(query, "query")] + supports.flatMap { VolumeFiles.roles(ofPair: $0, role: "support") }
-                + (segmentation.weights.map { [($0, "--weights file")] } ?? []))
+        let inputs = supports.flatMap { VolumeFiles.roles(ofPair: $0, role: "support") }
+            + (segmentation.weights.map { [($0, "--weights file")] } ?? [])
+        if let queryFolder, let outFolder {
+            let cohort = try FolderSegmentation(
+                queryFolder: queryFolder, outFolder: outFolder, truthFolder: truthFolder, report: report,
+                overwrite: overwrite, supportFiles: inputs)
+            let supportVolumes = try supports.map { pair throws(UVSegError) in
+                try VolumeFiles.labelledVolume(pair, role: "support")
+            }
+            let segmenter = VolumeSegmenter(
+                model: try ModelLoading.model(weights: segmentation.weights, threads: segmentation.threadCount),
+                options: options)
+            try cohort.run(segmenter: segmenter, support: supportVolumes, quiet: segmentation.quiet, closingLine: closingLine)
+        } else if let query, let out {
+            try segmentOne(query: query, out: out, inputs: inputs, options: options, closingLine: closingLine)
+        }
+    }
+
+    private func segmentOne(
+        query: String, out: String, inputs: [VolumeFiles.Role], options: SegmentationOptions, closingLine: ClosingLine
+    ) throws {
+        let outputs = [(out, "--out")] + (probabilities.map { [($0, "--probabilities")] } ?? [])
+        for (path, role) in outputs { try VolumeFiles.requireWritable(path, role: role) }
+        try VolumeFiles.requireExisting(query, role: "query")
+        try VolumeFiles.requireSeparate(outputs: outputs, inputs: [(query, "query")] + inputs)
 
         let queryVolume = try VolumeFiles.volume(at: query, role: "query")
         let supportVolumes = try supports.map { pair throws(UVSegError) in
@@ -58,9 +112,7 @@ struct SegmentCommand: ParsableCommand {
         }
         let segmenter = VolumeSegmenter(model: try ModelLoading.model(weights: segmentation.weights, threads: segmentation.threadCount), options: options)
         let labels = try segmenter.check(query: queryVolume, support: supportVolumes)
-        if let largest = labels.last, largest > 65535 {
-            throw UVSegError.invalidArgument("label \(largest) cannot be written: label maps hold labels up to 65535")
-        }
+        try Self.requireWritableLabels(labels)
 
         let bar = ProgressBar(quiet: segmentation.quiet)
         let result: SegmentationResult
@@ -68,14 +120,26 @@ struct SegmentCommand: ParsableCommand {
             defer { bar.finish() }
             result = try segmenter.segment(query: queryVolume, support: supportVolumes, progress: bar.reporter)
         }
-        var labelVolume = result.labelMap.volume
-        labelVolume.metadata.niftiVersion = queryVolume.metadata.niftiVersion
-        var files = [try NIfTIWriter.Output.labelMap(labelVolume, to: out)]
+        var files = [try NIfTIWriter.Output.labelMap(Self.labelVolume(result, like: queryVolume), to: out)]
         if let probabilities {
             files.append(try NIfTIWriter.Output.probabilityMaps(result.probabilities.map(\.volume), to: probabilities))
         }
         try NIfTIWriter.write(files)
         let written = probabilities.map { "labels to \(out) and probabilities to \($0)" } ?? "labels to \(out)"
         closingLine.print("segmented \(query) (\(ClosingLine.count(labels.count, "label"))); wrote \(written)")
+    }
+
+    /// Throws unless every label fits a label map file (uint16).
+    static func requireWritableLabels(_ labels: [Int32]) throws(UVSegError) {
+        if let largest = labels.last, largest > 65535 {
+            throw .invalidArgument("label \(largest) cannot be written: label maps hold labels up to 65535")
+        }
+    }
+
+    /// The label map of `result` as a volume written in the query's NIfTI version.
+    static func labelVolume(_ result: SegmentationResult, like query: Volume) -> Volume {
+        var volume = result.labelMap.volume
+        volume.metadata.niftiVersion = query.metadata.niftiVersion
+        return volume
     }
 }

@@ -3,7 +3,7 @@ import NIfTI
 
 /// A volume in RAS+ orientation with its intensities prepared, and its labels if it has any: what
 /// slicing and support selection work on.
-struct PreparedCase {
+struct PreparedCase: Sendable {
     let size: GridSize
     /// Voxel sizes in mm along i, j, k.
     let spacing: [Double]

@@ -86,19 +86,37 @@ public struct VolumeSegmenter {
     public func segment(
         query: Volume, support: [LabelledVolume], progress: ProgressReporter = .silent
     ) throws(UVSegError) -> SegmentationResult {
-        let (labels, modelMemoryLimit) = try plan(query: query, support: support)
-        let preparing = progress.part(from: 0, to: 0.05)
-        try preparing.report(0, .preparing)
-        let (preparedQuery, queryReorientation) = try PreparedCase.oriented(
-            query, prepared: options.intensity.prepare(query.voxels), labels: [])
-        var preparedSupport = [PreparedCase]()
+        try segment(
+            query: query, support: prepare(support: support, progress: progress.part(from: 0, to: 0.05)),
+            progress: progress.part(from: 0.05, to: 1))
+    }
+
+    /// The support volumes with their intensities prepared and oriented, once, for the
+    /// segmentation of many queries (a cohort) with these options.
+    public func prepare(
+        support: [LabelledVolume], progress: ProgressReporter = .silent
+    ) throws(UVSegError) -> PreparedSupport {
+        var cases = [PreparedCase]()
         for (index, member) in support.enumerated() {
-            try preparing.report(Double(index + 1) / Double(support.count + 1), .preparing)
-            preparedSupport.append(try PreparedCase.oriented(
+            try progress.report(Double(index) / Double(support.count), .preparing)
+            cases.append(try PreparedCase.oriented(
                 member.image, prepared: options.intensity.prepare(member.image.voxels),
                 labels: member.labels.labels.map(Float.init)).prepared)
         }
-        let planesProgress = progress.part(from: 0.05, to: 0.95)
+        return PreparedSupport(volumes: support, cases: cases)
+    }
+
+    /// Segments `query` from support prepared by `prepare` with the same options.
+    public func segment(
+        query: Volume, support: PreparedSupport, progress: ProgressReporter = .silent
+    ) throws(UVSegError) -> SegmentationResult {
+        let (labels, modelMemoryLimit) = try plan(query: query, support: support.volumes)
+        let preparing = progress.part(from: 0, to: 0.02)
+        try preparing.report(0, .preparing)
+        let (preparedQuery, queryReorientation) = try PreparedCase.oriented(
+            query, prepared: options.intensity.prepare(query.voxels), labels: [])
+        let preparedSupport = support.cases
+        let planesProgress = progress.part(from: 0.02, to: 0.95)
         // The sum over planes, then (divided in place) the mean: the result's probabilities.
         var probabilities = [[Float]](repeating: [Float](repeating: 0, count: query.voxels.count), count: labels.count)
         for (planeIndex, plane) in options.planes.enumerated() {
