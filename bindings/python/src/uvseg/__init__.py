@@ -9,13 +9,15 @@ numpy arrays in and out, volumes interchangeable with nibabel images.
     mask = logits > 0
 
 Volumes: uvseg.segment(model, query, support_images, support_labels, ...) and local validation,
-uvseg.validate(model, images, label_maps, support_sizes), mirror the `uvseg` command.
+uvseg.validate(model, images, label_maps, support_sizes), mirror the `uvseg` command; a cohort of
+studies, locally or on a Dask cluster: uvseg.segment_cohort(queries, images, label_maps, out_dir).
 
 The library is found as the libuvseg.so in this package's folder (a wheel carries one), through the
 environment variable UVSEG_LIBRARY (a file), or on the system's search path, in that order.
 uvseg is research software, not a medical device: validate it locally before any use.
 """
 from ._library import library_path, library_version
+from .cohort import segment_cohort
 from .errors import (BadFormatError, CancelledError, Error, InputOutputError, InvalidArgumentError,
                      LibraryNotFoundError, OutOfMemoryError, UnsupportedError)
 from .labels import fill_holes, keep_largest_components
@@ -31,5 +33,5 @@ __all__ = [
     "BadFormatError", "CancelledError", "Error", "InputOutputError", "InvalidArgumentError",
     "LibraryNotFoundError", "Metrics", "Model", "OutOfMemoryError", "Segmentation", "UnsupportedError",
     "Validation", "Volume", "evaluate", "fill_holes", "keep_largest_components", "library_path",
-    "library_version", "segment", "validate",
+    "library_version", "segment", "segment_cohort", "validate",
 ]
