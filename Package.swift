@@ -32,6 +32,9 @@ let package = Package(
         .target(name: "NIfTI", dependencies: ["CNIfTI", "Diagnostics"]),
         .target(name: "Network", dependencies: ["COpenBLAS", "CKernels", "Diagnostics"]),
         .target(name: "Workflow", dependencies: ["NIfTI", "Network", "Diagnostics", "CDefaultModel"]),
+        .target(name: "Registration", dependencies: ["NIfTI", "Diagnostics"]),
+        // Synthetic head volumes with known transforms, for the registration tests and benchmark.
+        .target(name: "RegistrationPhantom", dependencies: ["Registration", "NIfTI"]),
         .target(
             name: "UVSeg",
             dependencies: ["Workflow", "NIfTI", "Network", "Diagnostics"],
@@ -47,5 +50,6 @@ let package = Package(
         .testTarget(name: "NetworkTests", dependencies: ["Network"], exclude: ["Fixtures"]),
         .testTarget(name: "NIfTITests", dependencies: ["NIfTI"]),
         .testTarget(name: "WorkflowTests", dependencies: ["Workflow"], exclude: ["Fixtures"]),
+        .testTarget(name: "RegistrationTests", dependencies: ["Registration", "RegistrationPhantom", "NIfTI"]),
     ]
 )
