@@ -13,6 +13,21 @@ public struct DisplacementField: Sendable {
     public internal(set) var y: [Float]
     public internal(set) var z: [Float]
 
+    /// The three components, as the deformable step makes them.
+    struct Components {
+        var x: [Float]
+        var y: [Float]
+        var z: [Float]
+    }
+
+    init(size: GridSize, geometry: Geometry, components: Components) {
+        self.size = size
+        self.geometry = geometry
+        x = components.x
+        y = components.y
+        z = components.z
+    }
+
     /// The displacement at fixed-grid voxel index `index`.
     public func displacement(at index: Int) -> SIMD3<Double> {
         SIMD3(Double(x[index]), Double(y[index]), Double(z[index]))

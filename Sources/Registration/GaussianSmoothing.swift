@@ -39,20 +39,30 @@ struct GaussianSmoothing {
         _ input: [Float], into output: inout [Float], taps: [Float], length: Int, inner: Int, outer: Int,
         parallel: ParallelParts
     ) {
-        let radius = taps.count / 2
         input.withUnsafeBufferPointer { source in
             output.withUnsafeMutableBufferPointer { destination in
                 taps.withUnsafeBufferPointer { weights in
-                    let pointers = UncheckedSendable(value: (source, destination, weights))
+                    let pointers = UncheckedSendable(value: (source.baseAddress!, destination.baseAddress!, weights))
+                    if inner == 1 {
+                        // Along the contiguous axis: whole lines, the interior without clamping.
+                        parallel.forEachPart(of: outer) { _, lines in
+                            let (source, destination, weights) = pointers.value
+                            for line in lines {
+                                convolveLine(source + line * length, into: destination + line * length, length: length, taps: weights)
+                            }
+                        }
+                        return
+                    }
+                    let radius = weights.count / 2
                     parallel.forEachPart(of: outer * length) { _, lines in
                         let (source, destination, weights) = pointers.value
                         for line in lines {
                             let block = line / length, position = line % length
-                            let out = destination.baseAddress! + line * inner
+                            let out = destination + line * inner
                             for index in 0..<inner { out[index] = 0 }
                             for tap in 0..<weights.count {
                                 let from = min(max(position + tap - radius, 0), length - 1)
-                                let input = source.baseAddress! + (block * length + from) * inner
+                                let input = source + (block * length + from) * inner
                                 let weight = weights[tap]
                                 for index in 0..<inner { out[index] += weight * input[index] }
                             }
@@ -60,6 +70,27 @@ struct GaussianSmoothing {
                     }
                 }
             }
+        }
+    }
+
+    /// One contiguous line convolved with `taps`, edges extended.
+    @inline(__always)
+    private static func convolveLine(
+        _ input: UnsafePointer<Float>, into output: UnsafeMutablePointer<Float>, length: Int,
+        taps: UnsafeBufferPointer<Float>
+    ) {
+        let radius = taps.count / 2
+        for position in 0..<length {
+            var sum: Float = 0
+            if position >= radius && position + radius < length {
+                let start = input + position - radius
+                for tap in 0..<taps.count { sum += taps[tap] * start[tap] }
+            } else {
+                for tap in 0..<taps.count {
+                    sum += taps[tap] * input[min(max(position + tap - radius, 0), length - 1)]
+                }
+            }
+            output[position] = sum
         }
     }
 }

@@ -46,6 +46,18 @@ public enum Registration {
         result.affineSimilarity = try similarity(moving, fixed, through: result, budget: &budget, parallel: parallel)
         result.similarity = result.affineSimilarity
         try report(affineShare)
+        if options.deformable {
+            let field = try DeformableRegistration(
+                fixed: fixedPyramid.levels(for: options.deformableShrinkFactors),
+                moving: movingPyramid.levels(for: options.deformableShrinkFactors), transform: transform,
+                options: options, parallel: parallel
+            ).run(fullFixed: fixedImage, budget: &budget) { fraction throws(UVSegError) in
+                try report(affineShare + (1 - affineShare) * fraction)
+            }
+            result.field = DisplacementField(size: fixed.size, geometry: fixed.geometry, components: field)
+            result.similarity = try similarity(moving, fixed, through: result, budget: &budget, parallel: parallel)
+            try report(1)
+        }
         return result
     }
 

@@ -13,12 +13,12 @@ public struct RegistrationOptions: Sendable, Equatable {
     /// The pyramid of the deformable step, coarsest first.
     public var deformableShrinkFactors = [4, 2, 1]
     /// Demons iterations per deformable level, coarsest first.
-    public var deformableIterations = [60, 40, 20]
+    public var deformableIterations = [60, 40, 30]
     /// Gaussian smoothing of each demons update (fluid-like regularisation), in voxels of the level.
     public var updateSigma = 1.0
     /// Gaussian smoothing of the whole displacement field after each update (diffusion-like
     /// regularisation), in voxels of the level.
-    public var fieldSigma = 1.5
+    public var fieldSigma = 1.0
     /// Seconds the deformable step may take: when they are spent it stops iterating and returns the
     /// field it has, brought to full resolution.
     public var deformableTimeLimit = 12.0

@@ -4,8 +4,8 @@ import Glibc
 import Darwin
 #endif
 
-/// A head-like test object in world millimetres, centred at the origin: skin, brain with a
-/// fine texture, two unequal ventricles and two off-centre lesions, with edges blurred over 4 mm
+/// A head-like test object in world millimetres, centred at the origin: skin, brain, a fine
+/// texture throughout, two unequal ventricles and two off-centre lesions, with edges blurred over 4 mm
 /// like a scan's. Nothing in it is symmetric, so every rotation is visible.
 public struct HeadPhantom: Sendable {
     /// Semi-axes of the skin ellipsoid along x, y, z in mm.
@@ -46,16 +46,16 @@ public struct HeadPhantom: Sendable {
 
     /// The intensity at world point `p`: 0 outside, 0.35 skin, about 0.8 brain.
     public func intensity(at p: SIMD3<Double>) -> Double {
-        var value = 0.35 * inside(distance(p, centre: .zero, radii: SIMD3(repeating: 1)))
+        let head = inside(distance(p, centre: .zero, radii: SIMD3(repeating: 1)))
+        var value = 0.35 * head
         for part in Self.parts {
-            let weight = inside(distance(p, centre: part.centre, radii: part.radii))
-            value += weight * (part.intensity - value)
-            if part.label == 1 && part.intensity == 0.8 {
-                let texture = sin(p.x / 3.7) * sin(p.y / 4.9 + 0.5) * sin(p.z / 3.1 + 1)
-                value += weight * 0.12 * texture
-            }
+            value += inside(distance(p, centre: part.centre, radii: part.radii)) * (part.intensity - value)
         }
-        return value
+        // Texture everywhere in the head, like the folds and vessels of a real one: without it,
+        // displacements along flat regions could not be seen by any registration.
+        let texture = sin(p.x / 3.7) * sin(p.y / 4.9 + 0.5) * sin(p.z / 3.1 + 1)
+            + 0.6 * sin((p.x + p.y) / 2.3) * sin((p.y - p.z) / 2.9 + 0.7)
+        return value + head * 0.1 * texture
     }
 
     /// The label at `p`: 0 background and skin, 1 brain, 2 ventricles, 3 the lesion.

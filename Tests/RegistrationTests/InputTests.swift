@@ -29,11 +29,7 @@ struct InputTests {
     func progressRises() throws {
         let volume = try Self.alignment.fixedImage(size: Self.size, affine: Self.affine)
         var fractions: [Double] = []
-        var options = RegistrationOptions()
-        options.deformable = false
-        _ = try Registration.align(moving: volume, to: volume, options: options) { fraction throws(UVSegError) in
-            fractions.append(fraction)
-        }
+        _ = try Registration.align(moving: volume, to: volume) { fraction throws(UVSegError) in fractions.append(fraction) }
         #expect(fractions.first == 0)
         #expect(fractions.last == 1)
         #expect(zip(fractions, fractions.dropFirst()).allSatisfy { $0 <= $1 })
