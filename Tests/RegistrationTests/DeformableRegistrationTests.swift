@@ -53,14 +53,10 @@ struct LabelResamplingTests {
         Resampler.LabelInterpolation.nearest, .perLabelLinear,
     ])
     func valueSetKept(interpolation: Resampler.LabelInterpolation) throws {
-        let size = GridSize(i: 30, j: 34, k: 28)
-        let affine = KnownAlignment.centredAffine(size: size, spacing: SIMD3(3, 3, 3.5))
-        let alignment = KnownAlignment(
-            phantom: HeadPhantom(semiAxes: SIMD3(38, 44, 34)),
-            transform: KnownAlignment.rigid(degrees: 11, axis: SIMD3(1, 1, 0), translation: SIMD3(2.3, -1.7, 0.9)))
-        var labels = try alignment.fixedLabels(size: size, affine: affine)
+        var labels = try InputTests.alignment.fixedLabels(size: InputTests.size, affine: InputTests.affine)
         labels.voxels = labels.voxels.map { $0 == 3 ? 7 : $0 }
-        let result = RegistrationResult(transform: alignment.transform, affineSimilarity: 1, similarity: 1)
+        let rotation = KnownAlignment.rigid(degrees: 11, axis: SIMD3(1, 1, 0), translation: SIMD3(2.3, -1.7, 0.9))
+        let result = RegistrationResult(transform: rotation, affineSimilarity: 1, similarity: 1)
         let targetSize = GridSize(i: 40, j: 40, k: 40)
         let target = try Geometry(affine: KnownAlignment.centredAffine(size: targetSize, spacing: SIMD3(repeating: 2.5)))
         let carried = try Resampler.labels(

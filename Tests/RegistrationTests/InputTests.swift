@@ -15,7 +15,7 @@ struct InputTests {
     func cancelled() throws {
         let volume = try Self.alignment.fixedImage(size: Self.size, affine: Self.affine)
         var calls = 0
-        let error = caughtError {
+        let error = #expect(throws: UVSegError.self) {
             _ = try Registration.align(moving: volume, to: volume) { fraction throws(UVSegError) in
                 calls += 1
                 if fraction > 0.1 { throw .cancelled }
@@ -40,7 +40,7 @@ struct InputTests {
         let volume = try Self.alignment.fixedImage(size: Self.size, affine: Self.affine)
         var flat = volume
         flat.voxels = [Float](repeating: 3, count: flat.voxels.count)
-        let error = caughtError { _ = try Registration.align(moving: flat, to: volume) }
+        let error = #expect(throws: UVSegError.self) { _ = try Registration.align(moving: flat, to: volume) }
         #expect(error?.kind == .invalidArgument)
         #expect(error?.message.contains("moving volume is constant") == true)
     }
@@ -50,11 +50,11 @@ struct InputTests {
         let volume = try Self.alignment.fixedImage(size: Self.size, affine: Self.affine)
         var withNaN = volume
         withNaN.voxels[5] = .nan
-        #expect(caughtError { _ = try Registration.align(moving: volume, to: withNaN) }?.message
+        #expect(#expect(throws: UVSegError.self) { try Registration.align(moving: volume, to: withNaN) }?.message
             .contains("fixed volume holds non-finite values") == true)
         var short = volume
         short.voxels.removeLast()
-        #expect(caughtError { _ = try Registration.align(moving: short, to: volume) }?.kind == .invalidArgument)
+        #expect(#expect(throws: UVSegError.self) { try Registration.align(moving: short, to: volume) }?.kind == .invalidArgument)
     }
 
     @Test("a memory limit too small for the pyramids gives .outOfMemory")
@@ -62,17 +62,7 @@ struct InputTests {
         let volume = try Self.alignment.fixedImage(size: Self.size, affine: Self.affine)
         var options = RegistrationOptions()
         options.memoryLimit = 1000
-        let error = caughtError { _ = try Registration.align(moving: volume, to: volume, options: options) }
+        let error = #expect(throws: UVSegError.self) { _ = try Registration.align(moving: volume, to: volume, options: options) }
         #expect(error?.kind == .outOfMemory)
-    }
-}
-
-/// The error `body` throws, or nil.
-func caughtError<T>(_ body: () throws -> T) -> UVSegError? {
-    do {
-        _ = try body()
-        return nil
-    } catch {
-        return error as? UVSegError
     }
 }
