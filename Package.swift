@@ -19,6 +19,8 @@ let package = Package(
         // The `uvseg` command. SwiftPM keeps only one of two products with the same name, so the
         // executable product is named uvseg-cli and its binary is installed as `uvseg`.
         .executable(name: "uvseg-cli", targets: ["UVSegCommand"]),
+        // Times registration on a brain-sized synthetic pair (BENCHMARKS.md, "Registration").
+        .executable(name: "uvseg-registration-bench", targets: ["RegistrationBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -36,6 +38,10 @@ let package = Package(
         .target(name: "NIfTI", dependencies: ["CNIfTI", "Diagnostics"]),
         .target(name: "Network", dependencies: ["COpenBLAS", "CKernels", "Diagnostics"]),
         .target(name: "Workflow", dependencies: ["NIfTI", "Network", "Diagnostics", "CDefaultModel"]),
+        .target(name: "Registration", dependencies: ["NIfTI", "Diagnostics"]),
+        // Synthetic head volumes with known transforms, for the registration tests and benchmark.
+        .target(name: "RegistrationPhantom", dependencies: ["Registration", "NIfTI"]),
+        .executableTarget(name: "RegistrationBench", dependencies: ["Registration", "RegistrationPhantom", "NIfTI"]),
         .target(
             name: "UVSeg",
             dependencies: ["Workflow", "NIfTI", "Network", "Diagnostics"],
@@ -51,5 +57,6 @@ let package = Package(
         .testTarget(name: "NetworkTests", dependencies: ["Network"], exclude: ["Fixtures"]),
         .testTarget(name: "NIfTITests", dependencies: ["NIfTI"]),
         .testTarget(name: "WorkflowTests", dependencies: ["Workflow"], exclude: ["Fixtures"]),
+        .testTarget(name: "RegistrationTests", dependencies: ["Registration", "RegistrationPhantom", "NIfTI"]),
     ]
 )
