@@ -88,7 +88,7 @@ public struct VolumeSegmenter {
     ) throws(UVSegError) -> SegmentationResult {
         try segment(
             query: query, support: prepare(support: support, progress: progress.part(from: 0, to: 0.05)),
-            progress: progress.part(from: 0.05, to: 1))
+            progress: progress)
     }
 
     /// The support volumes with their intensities prepared and oriented, once, for the
@@ -106,17 +106,17 @@ public struct VolumeSegmenter {
         return PreparedSupport(volumes: support, cases: cases)
     }
 
-    /// Segments `query` from support prepared by `prepare` with the same options.
+    /// Segments `query` from support prepared by `prepare` with the same options. Its progress
+    /// starts at 0.05, the share `segment(query:support:progress:)` gives the support's preparation.
     public func segment(
         query: Volume, support: PreparedSupport, progress: ProgressReporter = .silent
     ) throws(UVSegError) -> SegmentationResult {
         let (labels, modelMemoryLimit) = try plan(query: query, support: support.volumes)
-        let preparing = progress.part(from: 0, to: 0.02)
-        try preparing.report(0, .preparing)
+        try progress.report(0.05, .preparing)
         let (preparedQuery, queryReorientation) = try PreparedCase.oriented(
             query, prepared: options.intensity.prepare(query.voxels), labels: [])
         let preparedSupport = support.cases
-        let planesProgress = progress.part(from: 0.02, to: 0.95)
+        let planesProgress = progress.part(from: 0.05, to: 0.95)
         // The sum over planes, then (divided in place) the mean: the result's probabilities.
         var probabilities = [[Float]](repeating: [Float](repeating: 0, count: query.voxels.count), count: labels.count)
         for (planeIndex, plane) in options.planes.enumerated() {
