@@ -403,8 +403,9 @@ uvs_status uvs_volume_copy_data(const uvs_volume *volume, float *out_voxels, int
  * the mode the process's umask gives a new file; a replaced file keeps its permission bits, so a
  * private result stays private. An existing path the process may not write is refused
  * (UVS_ERROR_IO), not replaced. A path that names the file the reference was read from by
- * uvs_volume_read (however it is spelled: links and relative paths are followed) is refused, so a
- * scan is never replaced by its segmentation; the caller's other inputs cannot be known here and
+ * uvs_volume_read, or for a volume of a segmentation the file its query was read from (however it
+ * is spelled: links and relative paths are followed), is refused, so a scan is never replaced by
+ * its segmentation; the caller's other inputs cannot be known here and
  * are the caller's to guard. Errors: UVS_ERROR_INVALID_ARGUMENT (NULL pointer, wrong voxel_count,
  * a value that is not a whole number in range, a name not ending in .nii or .nii.gz, path is the
  * reference's own file),

@@ -13,7 +13,8 @@ public func uvs_segment_volume(
 ) -> Int32 {
     callBoundary { () throws(UVSegError) in
         let loaded = Handle.object(try required(model, "model"), as: ModelObject.self).model
-        let queryVolume = try volume(query, "query")
+        let queryObject = Handle.object(try required(query, "query"), as: VolumeObject.self)
+        let queryVolume = queryObject.volume
         let out = try required(outResult, "out_result")
         let support = try labelledVolumes(
             supportImages, supportLabels, count: count(nSupport, "n_support"),
@@ -21,7 +22,7 @@ public func uvs_segment_volume(
         let settings = Options.settings(options)
         let segmenter = VolumeSegmenter(model: try settings.model(loaded), options: settings.segmentation)
         let result = try segmenter.segment(query: queryVolume, support: support, progress: settings.progressReporter)
-        out.pointee = Handle.retain(SegmentationObject(result, query: queryVolume))
+        out.pointee = Handle.retain(SegmentationObject(result, query: queryVolume, querySource: queryObject.source))
     }
 }
 
@@ -36,7 +37,8 @@ public func uvs_segmentation_label_map(
 ) -> Int32 {
     callBoundary { () throws(UVSegError) in
         let segmentation = Handle.object(try required(result, "result"), as: SegmentationObject.self)
-        try required(outLabels, "out_labels").pointee = Handle.retain(VolumeObject(segmentation.labelMap))
+        try required(outLabels, "out_labels").pointee = Handle.retain(
+            VolumeObject(segmentation.labelMap, source: segmentation.querySource))
     }
 }
 
@@ -62,7 +64,7 @@ public func uvs_segmentation_probabilities(
         }
         let entry = segmentation.probabilities[Int(index)]
         label.pointee = entry.label
-        out.pointee = Handle.retain(VolumeObject(entry.volume))
+        out.pointee = Handle.retain(VolumeObject(entry.volume, source: segmentation.querySource))
     }
 }
 

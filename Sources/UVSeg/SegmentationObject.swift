@@ -7,8 +7,12 @@ final class SegmentationObject {
     let labelMap: Volume
     /// Per segmented label, ascending: the label and its probability volume.
     let probabilities: [(label: Int32, volume: Volume)]
+    /// The file the query was read from: the result's volumes carry it, so that writing them over
+    /// the query is refused as writing the query itself is.
+    let querySource: FileIdentity?
 
-    init(_ result: SegmentationResult, query: Volume) {
+    init(_ result: SegmentationResult, query: Volume, querySource: FileIdentity?) {
+        self.querySource = querySource
         var labelMap = result.labelMap.volume
         labelMap.metadata = query.metadata
         self.labelMap = labelMap

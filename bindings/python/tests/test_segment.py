@@ -80,3 +80,17 @@ def test_progress_is_reported_and_can_cancel(model, cases):
     with pytest.raises(Stop) as caught:
         uvseg.segment(model, query, images, label_maps, progress=fail, **QUICK)
     assert isinstance(caught.value.__cause__, uvseg.CancelledError)
+
+
+def test_a_result_is_never_written_over_its_query(model, cases, tmp_path):
+    query = tmp_path / "query.nii.gz"
+    query.write_bytes(cases[2][0].read_bytes())
+    before = query.read_bytes()
+    result = uvseg.segment(model, query, [cases[0][0]], [cases[0][1]], support_size=4)
+    with pytest.raises(uvseg.InvalidArgumentError, match="read from"):
+        result.write_label_map(query)
+    with pytest.raises(uvseg.InvalidArgumentError, match="read from"):
+        result.write_probabilities(query)
+    assert query.read_bytes() == before
+    result.write_label_map(tmp_path / "labels.nii.gz")
+    assert nib.load(tmp_path / "labels.nii.gz").shape == nib.load(query).shape
