@@ -22,7 +22,7 @@ public func uvs_segment_volume(
         let settings = Options.settings(options)
         let segmenter = VolumeSegmenter(model: try settings.model(loaded), options: settings.segmentation)
         let result = try segmenter.segment(query: queryVolume, support: support, progress: settings.progressReporter)
-        out.pointee = Handle.retain(SegmentationObject(result, query: queryVolume, querySource: queryObject.source))
+        out.pointee = Handle.retain(SegmentationObject(result, querySource: queryObject.source))
     }
 }
 

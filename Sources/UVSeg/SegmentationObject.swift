@@ -11,15 +11,9 @@ final class SegmentationObject {
     /// the query is refused as writing the query itself is.
     let querySource: FileIdentity?
 
-    init(_ result: SegmentationResult, query: Volume, querySource: FileIdentity?) {
+    init(_ result: SegmentationResult, querySource: FileIdentity?) {
         self.querySource = querySource
-        var labelMap = result.labelMap.volume
-        labelMap.metadata = query.metadata
-        self.labelMap = labelMap
-        probabilities = result.probabilities.map { entry in
-            var volume = entry.volume
-            volume.metadata = query.metadata
-            return (entry.label, volume)
-        }
+        labelMap = result.labelVolume
+        probabilities = result.probabilities.map { ($0.label, $0.volume) }
     }
 }

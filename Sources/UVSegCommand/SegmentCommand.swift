@@ -120,7 +120,7 @@ struct SegmentCommand: ParsableCommand {
             defer { bar.finish() }
             result = try segmenter.segment(query: queryVolume, support: supportVolumes, progress: bar.reporter)
         }
-        var files = [try NIfTIWriter.Output.labelMap(Self.labelVolume(result, like: queryVolume), to: out)]
+        var files = [try NIfTIWriter.Output.labelMap(result.labelVolume, to: out)]
         if let probabilities {
             files.append(try NIfTIWriter.Output.probabilityMaps(result.probabilities.map(\.volume), to: probabilities))
         }
@@ -134,12 +134,5 @@ struct SegmentCommand: ParsableCommand {
         if let largest = labels.last, largest > 65535 {
             throw .invalidArgument("label \(largest) cannot be written: label maps hold labels up to 65535")
         }
-    }
-
-    /// The label map of `result` as a volume written in the query's NIfTI version.
-    static func labelVolume(_ result: SegmentationResult, like query: Volume) -> Volume {
-        var volume = result.labelMap.volume
-        volume.metadata.niftiVersion = query.metadata.niftiVersion
-        return volume
     }
 }

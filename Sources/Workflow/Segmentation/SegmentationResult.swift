@@ -1,7 +1,8 @@
 import NIfTI
 
 /// What a volume segmentation returns: everything on the query's grid (same size, affine and
-/// spacing), so it overlays the query exactly.
+/// spacing) and with the query's header fields, so it overlays the query exactly and every front
+/// end writes the same files from it.
 public struct SegmentationResult: Sendable {
     /// Each voxel's label: the segmented label with the highest probability where that probability
     /// exceeds 0.5, else 0 (background); post-processed as the options asked.
@@ -9,9 +10,19 @@ public struct SegmentationResult: Sendable {
     /// Per segmented label (ascending), the foreground probability of each voxel, averaged over
     /// ensemble members, flips and planes.
     public let probabilities: [LabelProbabilities]
+    /// The query's header fields (its NIfTI version among them), carried by every volume of the result.
+    public let queryMetadata: VolumeMetadata
+
+    /// The label map as a volume with the query's header fields, as it is written.
+    public var labelVolume: Volume {
+        var volume = labelMap.volume
+        volume.metadata = queryMetadata
+        return volume
+    }
 }
 
-/// The foreground probabilities of one label, as a float32 volume on the query's grid.
+/// The foreground probabilities of one label, as a float32 volume on the query's grid, with the
+/// query's header fields.
 public struct LabelProbabilities: Sendable {
     public let label: Int32
     public let volume: Volume

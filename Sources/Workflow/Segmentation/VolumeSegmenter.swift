@@ -150,8 +150,11 @@ public struct VolumeSegmenter {
         return SegmentationResult(
             labelMap: labelMap,
             probabilities: zip(labels, probabilities).map { label, values in
-                LabelProbabilities(label: label, volume: Volume(size: query.size, voxels: values, geometry: query.geometry))
-            })
+                LabelProbabilities(
+                    label: label,
+                    volume: Volume(size: query.size, voxels: values, geometry: query.geometry, metadata: query.metadata))
+            },
+            queryMetadata: query.metadata)
     }
 
     /// Per voxel, the label whose probability is highest and above 0.5 (the first of equals), else 0.
