@@ -1,4 +1,5 @@
 // swift-tools-version:6.0
+import Foundation
 import PackageDescription
 
 // The default model, built into the library (Sources/CDefaultModel/DefaultModel.c).
@@ -7,9 +8,12 @@ let defaultModelFile = "\(Context.packageDirectory)/models/uvseg-default.safeten
 // Only the uvs_ functions of the C contract leave libuvseg.so; Swift symbols stay internal to it.
 let exportList = "\(Context.packageDirectory)/Sources/UVSeg/exports.map"
 
-// Programs record this name: it changes with UVS_VERSION_MAJOR in include/uvseg.h, the ABI's
-// version (tools/check-install.sh checks that the two agree).
-let soname = "libuvseg.so.0"
+// Programs record this name: libuvseg.so.MAJOR, MAJOR being UVS_VERSION_MAJOR of include/uvseg.h,
+// the ABI's version and the one place the version is written.
+let header = try! String(contentsOfFile: "\(Context.packageDirectory)/include/uvseg.h", encoding: .utf8)
+let majorDefinition = "#define UVS_VERSION_MAJOR "
+let major = header.split(separator: "\n").first { $0.hasPrefix(majorDefinition) }!.dropFirst(majorDefinition.count)
+let soname = "libuvseg.so.\(major)"
 
 let package = Package(
     name: "uvseg",
@@ -32,12 +36,14 @@ let package = Package(
             linkerSettings: [.linkedLibrary("nifti2"), .linkedLibrary("znz"), .linkedLibrary("z")]),
         .target(name: "COpenBLAS", linkerSettings: [.linkedLibrary("openblas")]),
         .target(name: "CKernels"),
+        // The UVS_VERSION_* macros of include/uvseg.h, for Workflow's UVSegVersion.
+        .target(name: "CVersion"),
         .target(
             name: "CDefaultModel",
             cSettings: [.define("UVSEG_DEFAULT_MODEL_FILE", to: "\"\(defaultModelFile)\"")]),
         .target(name: "NIfTI", dependencies: ["CNIfTI", "Diagnostics"]),
         .target(name: "Network", dependencies: ["COpenBLAS", "CKernels", "Diagnostics"]),
-        .target(name: "Workflow", dependencies: ["NIfTI", "Network", "Diagnostics", "CDefaultModel"]),
+        .target(name: "Workflow", dependencies: ["NIfTI", "Network", "Diagnostics", "CDefaultModel", "CVersion"]),
         .target(name: "Registration", dependencies: ["NIfTI", "Diagnostics"]),
         // Synthetic head volumes with known transforms, for the registration tests and benchmark.
         .target(name: "RegistrationPhantom", dependencies: ["Registration", "NIfTI"]),

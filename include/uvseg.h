@@ -78,6 +78,9 @@ extern "C" {
  * PATCH releases only fix. Before 1.0 the SONAME is libuvseg.so.0 throughout, but a MINOR release
  * may change the interface: rebuild against each new 0.MINOR (the CMake package accepts only the
  * same 0.MINOR, and uvs_version_number() tells a program which library it got).
+ *
+ * These three macros are the one place the version is written: the library, the command, the
+ * SONAME, the Python packages and the install files all take it from here.
  */
 #define UVS_VERSION_MAJOR 0
 #define UVS_VERSION_MINOR 1

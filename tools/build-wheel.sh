@@ -8,12 +8,17 @@ repo=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-cp -r "$repo/bindings/python" "$work/package"
-rm -rf "$work/package/build" "$work/package/src/"*.egg-info
+# The copy keeps the repository's layout: setup.py reads the version with tools/version.sh.
+package="$work/bindings/python"
+mkdir -p "$work/bindings" "$work/tools" "$work/include"
+cp -r "$repo/bindings/python" "$package"
+cp "$repo/tools/version.sh" "$work/tools/"
+cp "$repo/include/uvseg.h" "$work/include/"
+rm -rf "$package/build" "$package/src/"*.egg-info
 # Stripped of their debugging symbols (the library keeps its exported ones).
-install -s -m 755 "$build_dir/libuvseg.so" "$work/package/src/uvseg/libuvseg.so"
-install -s -D -m 755 "$build_dir/uvseg-cli" "$work/package/src/uvseg/bin/uvseg"
+install -s -m 755 "$build_dir/libuvseg.so" "$package/src/uvseg/libuvseg.so"
+install -s -D -m 755 "$build_dir/uvseg-cli" "$package/src/uvseg/bin/uvseg"
 mkdir -p "$dist"
 rm -f "$dist"/uvseg-*.whl
-"$python" -m pip wheel -q --disable-pip-version-check --no-deps --no-build-isolation -w "$dist" "$work/package"
+"$python" -m pip wheel -q --disable-pip-version-check --no-deps --no-build-isolation -w "$dist" "$package"
 ls "$dist"/uvseg-*.whl

@@ -2,7 +2,7 @@ import Workflow
 
 @_cdecl("uvs_version")
 public func uvs_version() -> UnsafePointer<CChar> {
-    UnsafeRawPointer(UVSegVersion.text.utf8Start).assumingMemoryBound(to: CChar.self)
+    UVSegVersion.cText
 }
 
 @_cdecl("uvs_version_number")

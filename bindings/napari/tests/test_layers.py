@@ -59,3 +59,9 @@ def test_mismatched_or_missing_support_is_refused(phantoms):
             segment_layers(model, layer("query", query), [])
         with pytest.raises(ValueError, match="differ in shape"):
             segment_layers(model, layer("query", query), [(layer("image", image), layer("labels", labels[:, :-1]))])
+
+
+def test_the_plugin_is_released_with_uvseg():
+    import napari_uvseg
+
+    assert napari_uvseg.__version__ == uvseg.__version__

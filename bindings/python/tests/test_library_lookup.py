@@ -79,3 +79,10 @@ def test_importing_needs_no_library(tmp_path):
     parent = copy_package(tmp_path, with_library=False)
     status, output = run_python("import uvseg; print(uvseg.Model.__doc__ is not None)", package_parent=parent)
     assert (status, output.strip()) == (0, "True")
+
+
+def test_the_version_is_the_headers():
+    """The package's version is include/uvseg.h's, as the build scripts read it."""
+    script = pathlib.Path(__file__).resolve().parents[3] / "tools" / "version.sh"
+    written = subprocess.run([script], capture_output=True, text=True, check=True).stdout.strip()
+    assert uvseg.__version__ == written == uvseg.library_version()

@@ -16,6 +16,8 @@ The library is found as the libuvseg.so in this package's folder (a wheel carrie
 environment variable UVSEG_LIBRARY (a file), or on the system's search path, in that order.
 uvseg is research software, not a medical device: validate it locally before any use.
 """
+import importlib.metadata
+
 from ._library import library_path, library_version
 from .cohort import segment_cohort
 from .errors import (BadFormatError, CancelledError, Error, InputOutputError, InvalidArgumentError,
@@ -27,7 +29,8 @@ from .segmentation import Segmentation, segment
 from .validation import Validation, validate
 from .volume import Volume
 
-__version__ = "0.1.0"
+# The installed distribution's version: include/uvseg.h's, set when the package was built.
+__version__ = importlib.metadata.version("uvseg")
 
 __all__ = [
     "BadFormatError", "CancelledError", "Error", "InputOutputError", "InvalidArgumentError",
