@@ -23,7 +23,7 @@ public func uvs_evaluate(
 
 /// The labels of the volume behind a handle argument the contract requires.
 func labelMap(_ handle: OpaquePointer?, _ name: String) throws(UVSegError) -> LabelMap {
-    try labelMap(of: Handle.object(try required(handle, name), as: VolumeObject.self).volume, name)
+    try labelMap(of: VolumeObject.borrowed(handle, name).volume, name)
 }
 
 /// The labels of a volume an argument named `name` refers to, errors naming it.

@@ -36,7 +36,7 @@ private func postProcess(
     _ labels: OpaquePointer?, into outLabels: UnsafeMutablePointer<OpaquePointer?>?,
     _ step: (LabelMap) throws(UVSegError) -> LabelMap
 ) throws(UVSegError) {
-    let source = Handle.object(try required(labels, "labels"), as: VolumeObject.self).volume
+    let source = try VolumeObject.borrowed(labels, "labels").volume
     let out = try required(outLabels, "out_labels")
     var result = source
     result.voxels = try step(labelMap(of: source, "labels")).labels.map(Float.init)

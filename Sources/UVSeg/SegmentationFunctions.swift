@@ -13,7 +13,7 @@ public func uvs_segment_volume(
 ) -> Int32 {
     callBoundary { () throws(UVSegError) in
         let loaded = Handle.object(try required(model, "model"), as: ModelObject.self).model
-        let queryObject = Handle.object(try required(query, "query"), as: VolumeObject.self)
+        let queryObject = try VolumeObject.borrowed(query, "query")
         let queryVolume = queryObject.volume
         let out = try required(outResult, "out_result")
         let support = try labelledVolumes(
@@ -68,11 +68,6 @@ public func uvs_segmentation_probabilities(
     }
 }
 
-/// The volume behind a handle argument named `name`.
-private func volume(_ handle: OpaquePointer?, _ name: String) throws(UVSegError) -> Volume {
-    Handle.object(try required(handle, name), as: VolumeObject.self).volume
-}
-
 /// The `count` image/label pairs of two parallel C arrays of volume handles, each pair checked
 /// (labels on their image's grid); errors name the arguments (`names`) and the index.
 func labelledVolumes(
@@ -83,9 +78,9 @@ func labelledVolumes(
     let labels = try required(labels, names.labels)
     var pairs = [LabelledVolume]()
     for index in 0..<count {
-        let image = try volume(images[index], "\(names.images)[\(index)]")
+        let image = try VolumeObject.borrowed(images[index], "\(names.images)[\(index)]").volume
         let labelName = "\(names.labels)[\(index)]"
-        let labelMap = try labelMap(of: volume(labels[index], labelName), labelName)
+        let labelMap = try labelMap(of: VolumeObject.borrowed(labels[index], labelName).volume, labelName)
         do throws(UVSegError) {
             pairs.append(try LabelledVolume(image: image, labels: labelMap))
         } catch {

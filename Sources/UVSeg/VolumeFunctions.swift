@@ -31,7 +31,7 @@ public func uvs_volume_create(
     _ outVolume: UnsafeMutablePointer<OpaquePointer?>?
 ) -> Int32 {
     callBoundary { () throws(UVSegError) in
-        let reference = try borrowedVolume(reference, "reference")
+        let reference = try VolumeObject.borrowed(reference, "reference").volume
         let values = try voxelArray(voxels, voxelCount, for: reference, name: "voxels")
         let out = try required(outVolume, "out_volume")
         let volume = Volume(size: reference.size, voxels: values, geometry: reference.geometry, metadata: reference.metadata)
@@ -47,7 +47,7 @@ public func uvs_volume_free(_ volume: OpaquePointer?) {
 @_cdecl("uvs_volume_dims")
 public func uvs_volume_dims(_ volume: OpaquePointer?, _ outDims: UnsafeMutablePointer<Int64>?) -> Int32 {
     callBoundary { () throws(UVSegError) in
-        let size = try borrowedVolume(volume, "volume").size
+        let size = try VolumeObject.borrowed(volume, "volume").volume.size
         try copy(size.axes.map(Int64.init), to: outDims, "out_dims")
     }
 }
@@ -55,21 +55,21 @@ public func uvs_volume_dims(_ volume: OpaquePointer?, _ outDims: UnsafeMutablePo
 @_cdecl("uvs_volume_spacing")
 public func uvs_volume_spacing(_ volume: OpaquePointer?, _ outSpacing: UnsafeMutablePointer<Double>?) -> Int32 {
     callBoundary { () throws(UVSegError) in
-        try copy(try borrowedVolume(volume, "volume").geometry.spacing, to: outSpacing, "out_spacing")
+        try copy(VolumeObject.borrowed(volume, "volume").volume.geometry.spacing, to: outSpacing, "out_spacing")
     }
 }
 
 @_cdecl("uvs_volume_affine")
 public func uvs_volume_affine(_ volume: OpaquePointer?, _ outAffine: UnsafeMutablePointer<Double>?) -> Int32 {
     callBoundary { () throws(UVSegError) in
-        try copy(try borrowedVolume(volume, "volume").geometry.affine, to: outAffine, "out_affine")
+        try copy(VolumeObject.borrowed(volume, "volume").volume.geometry.affine, to: outAffine, "out_affine")
     }
 }
 
 @_cdecl("uvs_volume_axis_codes")
 public func uvs_volume_axis_codes(_ volume: OpaquePointer?, _ outCodes: UnsafeMutablePointer<CChar>?) -> Int32 {
     callBoundary { () throws(UVSegError) in
-        let codes = try borrowedVolume(volume, "volume").geometry.axisCodes.description
+        let codes = try VolumeObject.borrowed(volume, "volume").volume.geometry.axisCodes.description
         try copy(codes.utf8.map { CChar(bitPattern: $0) } + [0], to: outCodes, "out_codes")
     }
 }
@@ -85,7 +85,7 @@ public func uvs_volume_copy_data(
     _ volume: OpaquePointer?, _ outVoxels: UnsafeMutablePointer<Float>?, _ capacity: Int64
 ) -> Int32 {
     callBoundary { () throws(UVSegError) in
-        let voxels = try borrowedVolume(volume, "volume").voxels
+        let voxels = try VolumeObject.borrowed(volume, "volume").volume.voxels
         let out = try required(outVoxels, "out_voxels")
         guard capacity >= voxels.count else {
             throw .invalidArgument("out_voxels holds \(capacity) floats; the volume has \(voxels.count) voxels")
@@ -101,7 +101,7 @@ public func uvs_volume_write_label_map(
     _ referenceHandle: OpaquePointer?, _ labels: UnsafePointer<Float>?, _ voxelCount: Int64, _ path: UnsafePointer<CChar>?
 ) -> Int32 {
     callBoundary { () throws(UVSegError) in
-        let reference = try borrowedVolume(referenceHandle, "reference")
+        let reference = try VolumeObject.borrowed(referenceHandle, "reference").volume
         let values = try voxelArray(labels, voxelCount, for: reference, name: "labels")
         let path = try destination(path, notReplacing: referenceHandle)
         try NIfTIWriter.writeLabelMap(
@@ -116,7 +116,7 @@ public func uvs_volume_write_probability_maps(
     _ path: UnsafePointer<CChar>?
 ) -> Int32 {
     callBoundary { () throws(UVSegError) in
-        let reference = try borrowedVolume(referenceHandle, "reference")
+        let reference = try VolumeObject.borrowed(referenceHandle, "reference").volume
         let mapCount = try count(mapCount, "n_maps")
         let maps = try required(maps, "maps")
         guard voxelsPerMap == reference.voxels.count else {
@@ -139,16 +139,11 @@ public func uvs_volume_write_probability_maps(
 /// from (however it is spelled), so that no call replaces a scan with its segmentation.
 private func destination(_ path: UnsafePointer<CChar>?, notReplacing referenceHandle: OpaquePointer?) throws(UVSegError) -> String {
     let path = try requiredString(path, "path")
-    let reference = Handle.object(try required(referenceHandle, "reference"), as: VolumeObject.self)
+    let reference = try VolumeObject.borrowed(referenceHandle, "reference")
     if let source = reference.source, FileIdentity(path: path) == source {
         throw .invalidArgument("\(path) is the file the reference volume was read from; write to another file")
     }
     return path
-}
-
-/// The volume behind a handle argument the contract requires.
-private func borrowedVolume(_ handle: OpaquePointer?, _ name: String) throws(UVSegError) -> Volume {
-    Handle.object(try required(handle, name), as: VolumeObject.self).volume
 }
 
 /// A caller's buffer of `count` floats, which must be exactly one value per voxel of `reference`.

@@ -1,3 +1,4 @@
+import Diagnostics
 import NIfTI
 
 /// What a `uvs_volume *` points to: an immutable volume, so a handle may be read by many threads.
@@ -10,5 +11,11 @@ final class VolumeObject {
     init(_ volume: Volume, source: FileIdentity? = nil) {
         self.volume = volume
         self.source = source
+    }
+
+    /// The volume object behind a handle argument the contract requires, borrowed for the call;
+    /// NULL is an invalid argument named `name`.
+    static func borrowed(_ handle: OpaquePointer?, _ name: String) throws(UVSegError) -> VolumeObject {
+        Handle.object(try required(handle, name), as: VolumeObject.self)
     }
 }
