@@ -7,14 +7,11 @@ import numpy as np
 import pytest
 from scipy import ndimage
 
+from uvseg.metrics import _CMetrics as Metrics
 from test_metrics_against_scipy import oblique_affine, random_labels, reference_metrics
 
 UVS_OK, UVS_ERROR_INVALID_ARGUMENT = 0, 1
 FIELDS = ["dice", "iou", "hd95_mm", "assd_mm", "volume_pred_ml", "volume_truth_ml"]
-
-
-class Metrics(ctypes.Structure):
-    _fields_ = [("struct_size", ctypes.c_uint64)] + [(name, ctypes.c_double) for name in FIELDS]
 
 
 @pytest.fixture
@@ -86,7 +83,7 @@ def test_struct_size_lets_the_struct_grow(api, read):
     # A newer caller's larger struct: the known fields are filled, the bytes after them untouched.
     buffer = (ctypes.c_ubyte * (ctypes.sizeof(Metrics) + 16))(*([0xAB] * (ctypes.sizeof(Metrics) + 16)))
     ctypes.c_uint64.from_buffer(buffer).value = len(buffer)
-    assert api.uvs_evaluate(volume, volume, 1, buffer) == UVS_OK
+    assert api.uvs_evaluate(volume, volume, 1, ctypes.cast(buffer, ctypes.POINTER(Metrics))) == UVS_OK
     assert Metrics.from_buffer(buffer).dice == 1
     assert bytes(buffer[ctypes.sizeof(Metrics):]) == b"\xab" * 16
 

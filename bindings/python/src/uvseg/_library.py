@@ -19,6 +19,8 @@ import pathlib
 import threading
 from typing import Any, Callable, Dict, List, Optional, Sequence
 
+import numpy as np
+
 from .errors import LibraryNotFoundError, error_for_status
 
 ENVIRONMENT_VARIABLE = "UVSEG_LIBRARY"
@@ -27,10 +29,27 @@ PACKAGE_COPY = pathlib.Path(__file__).resolve().parent / LIBRARY_NAME
 
 # The restype of a C function that returns a uvs_status: the call raises on a non-zero status.
 STATUS = object()
-# Opaque handles (uvs_model *, uvs_volume *, ...) and buffers are passed as plain addresses.
+# Opaque handles (uvs_model *, uvs_volume *, ...) are passed as plain addresses.
 HANDLE = ctypes.c_void_p
 HANDLE_OUT = ctypes.POINTER(ctypes.c_void_p)
-BUFFER = ctypes.c_void_p
+# The progress callback of uvs_options_set_progress (uvs_progress_fn).
+PROGRESS_FUNCTION = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_double, ctypes.c_char_p, ctypes.c_void_p)
+
+
+class FloatBuffer:
+    """A `float *` parameter: a float32 numpy array in one contiguous block (C or Fortran order: the
+    caller orders it as the function documents), a ctypes float array or pointer, or None (NULL).
+    Any other array is refused before the call rather than read as floats."""
+
+    @classmethod
+    def from_param(cls, value: Any) -> Any:
+        if isinstance(value, np.ndarray):
+            contiguous = value.flags.c_contiguous or value.flags.f_contiguous
+            if value.dtype != np.float32 or not contiguous:
+                raise TypeError(f"a float buffer must be one contiguous block of float32, got a "
+                                f"{'' if contiguous else 'non-contiguous '}{value.dtype} array")
+            return value.ctypes.data_as(ctypes.POINTER(ctypes.c_float))
+        return ctypes.POINTER(ctypes.c_float).from_param(value)
 
 
 class Library:
@@ -39,12 +58,9 @@ class Library:
     def __init__(self, cdll: ctypes.CDLL, origin: str):
         self.cdll = cdll
         self.origin = origin
-        self.cdll.uvs_last_error.restype = ctypes.c_char_p
-        self.cdll.uvs_last_error.argtypes = []
-        self.cdll.uvs_status_name.restype = ctypes.c_char_p
-        self.cdll.uvs_status_name.argtypes = [ctypes.c_int]
-        self.cdll.uvs_version.restype = ctypes.c_char_p
-        self.cdll.uvs_version.argtypes = []
+        # Typed at once: the error machinery of every other call needs them.
+        for declared in (_last_error, _status_name, _version):
+            declared.declare(cdll)
 
     @property
     def version(self) -> str:
@@ -95,10 +111,17 @@ class CFunction:
 
     def __init__(self, name: str, restype: Any, argtypes: Sequence[Any]):
         self.name = name
-        self._restype = restype
-        self._argtypes = list(argtypes)
+        self.restype = restype
+        self.argtypes = list(argtypes)
         self._resolved: Optional[Callable[..., Any]] = None
         self._lock = threading.Lock()
+
+    def declare(self, cdll: ctypes.CDLL) -> Any:
+        """Types the function in `cdll` as declared, returning a uvs_status as a plain int."""
+        function = getattr(cdll, self.name)
+        function.argtypes = self.argtypes
+        function.restype = ctypes.c_int if self.restype is STATUS else self.restype
+        return function
 
     def _resolve(self) -> Callable[..., Any]:
         with self._lock:
@@ -110,12 +133,9 @@ class CFunction:
                     raise LibraryNotFoundError(
                         f"{lib.origin} (libuvseg {lib.version}) has no function {self.name}: "
                         f"the library is older than this uvseg package") from None
-                function.argtypes = self._argtypes
-                if self._restype is STATUS:
-                    function.restype = ctypes.c_int
+                self.declare(lib.cdll)
+                if self.restype is STATUS:
                     function.errcheck = lib.raise_on_failure
-                else:
-                    function.restype = self._restype
                 self._resolved = function
             return self._resolved
 
@@ -151,6 +171,8 @@ def int32_argument(value: int, what: str) -> int:
 
 
 _version = function("uvs_version", ctypes.c_char_p)
+_last_error = function("uvs_last_error", ctypes.c_char_p)
+_status_name = function("uvs_status_name", ctypes.c_char_p, ctypes.c_int)
 
 
 def library_version() -> str:

@@ -9,14 +9,14 @@ import numpy as np
 
 from ._arrays import float32_buffer, require_shape
 from ._handle import Handle
-from ._library import BUFFER, HANDLE, HANDLE_OUT, STATUS, function, int32_argument, path_argument
+from ._library import FloatBuffer, HANDLE, HANDLE_OUT, STATUS, function, int32_argument, path_argument
 
 _load = function("uvs_model_load", STATUS, ctypes.c_char_p, HANDLE_OUT)
 _load_default = function("uvs_model_load_default", STATUS, HANDLE_OUT)
 _free = function("uvs_model_free", None, HANDLE)
 _size_multiple = function("uvs_model_size_multiple", ctypes.c_int32, HANDLE)
-_predict = function("uvs_predict", STATUS, HANDLE, BUFFER, ctypes.c_int32, BUFFER, BUFFER,
-                    ctypes.c_int32, ctypes.c_int32, ctypes.c_int32, BUFFER)
+_predict = function("uvs_predict", STATUS, HANDLE, FloatBuffer, ctypes.c_int32, FloatBuffer, FloatBuffer,
+                    ctypes.c_int32, ctypes.c_int32, ctypes.c_int32, FloatBuffer)
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -80,9 +80,9 @@ class Model(Handle):
         require_shape(labels, images.shape, "support_labels")
         n_query = 1 if query_array.ndim == 2 else query_array.shape[0]
         logits = np.empty(query_array.shape, dtype=np.float32)
-        _predict(self.handle, query_array.ctypes.data, int32_argument(n_query, "the query count"),
-                 images.ctypes.data, labels.ctypes.data,
+        _predict(self.handle, query_array, int32_argument(n_query, "the query count"),
+                 images, labels,
                  int32_argument(images.shape[0], "the support size"),
                  int32_argument(height, "the height"), int32_argument(width, "the width"),
-                 logits.ctypes.data)
+                 logits)
         return logits

@@ -12,17 +12,15 @@ from typing import Any, Callable, Dict, Mapping, Optional, Sequence, Tuple
 import numpy as np
 
 from ._handle import Handle
-from ._library import HANDLE, HANDLE_OUT, STATUS, CFunction, function, int32_argument
+from ._library import HANDLE, HANDLE_OUT, PROGRESS_FUNCTION, STATUS, CFunction, function, int32_argument
 from .errors import CancelledError
 
 ProgressCallback = Callable[[float, str], Optional[bool]]
 """Called with the fraction done in [0, 1] and a stage name; return True to cancel."""
 
-_PROGRESS_FUNCTION = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_double, ctypes.c_char_p, ctypes.c_void_p)
-
 _create = function("uvs_options_create", STATUS, HANDLE_OUT)
 _free = function("uvs_options_free", None, HANDLE)
-_set_progress = function("uvs_options_set_progress", STATUS, HANDLE, _PROGRESS_FUNCTION, ctypes.c_void_p)
+_set_progress = function("uvs_options_set_progress", STATUS, HANDLE, PROGRESS_FUNCTION, ctypes.c_void_p)
 
 PLANES = {"axial": 0, "coronal": 1, "sagittal": 2, "all": 3}
 STRATEGIES = {"position": 0, "random": 1, "similar": 2}
@@ -102,7 +100,7 @@ class Options(Handle):
                 setter, convert = _SETTERS[name]
                 setter(self.handle, *convert(value))
         if progress is not None:
-            self._relay = _PROGRESS_FUNCTION(self._make_relay(progress))
+            self._relay = PROGRESS_FUNCTION(self._make_relay(progress))
             _set_progress(self.handle, self._relay, None)
 
     def _make_relay(self, progress: ProgressCallback) -> Callable[[float, bytes, Any], int]:

@@ -17,7 +17,7 @@ import numpy as np
 
 from ._arrays import float32_buffer, require_shape
 from ._handle import Handle
-from ._library import BUFFER, HANDLE, HANDLE_OUT, STATUS, function, int32_argument, path_argument
+from ._library import FloatBuffer, HANDLE, HANDLE_OUT, STATUS, function, int32_argument, path_argument
 
 if TYPE_CHECKING:
     import nibabel
@@ -25,17 +25,17 @@ if TYPE_CHECKING:
 _read = function("uvs_volume_read", STATUS, ctypes.c_char_p, ctypes.c_int64, HANDLE_OUT)
 _count_in_file = function("uvs_volume_count_in_file", STATUS, ctypes.c_char_p,
                           ctypes.POINTER(ctypes.c_int64))
-_create = function("uvs_volume_create", STATUS, HANDLE, BUFFER, ctypes.c_int64, HANDLE_OUT)
+_create = function("uvs_volume_create", STATUS, HANDLE, FloatBuffer, ctypes.c_int64, HANDLE_OUT)
 _free = function("uvs_volume_free", None, HANDLE)
 _dims = function("uvs_volume_dims", STATUS, HANDLE, ctypes.POINTER(ctypes.c_int64 * 3))
 _voxel_count = function("uvs_volume_voxel_count", ctypes.c_int64, HANDLE)
 _spacing = function("uvs_volume_spacing", STATUS, HANDLE, ctypes.POINTER(ctypes.c_double * 3))
 _affine = function("uvs_volume_affine", STATUS, HANDLE, ctypes.POINTER(ctypes.c_double * 16))
 _axis_codes = function("uvs_volume_axis_codes", STATUS, HANDLE, ctypes.POINTER(ctypes.c_char * 4))
-_copy_data = function("uvs_volume_copy_data", STATUS, HANDLE, BUFFER, ctypes.c_int64)
-_write_label_map = function("uvs_volume_write_label_map", STATUS, HANDLE, BUFFER, ctypes.c_int64,
+_copy_data = function("uvs_volume_copy_data", STATUS, HANDLE, FloatBuffer, ctypes.c_int64)
+_write_label_map = function("uvs_volume_write_label_map", STATUS, HANDLE, FloatBuffer, ctypes.c_int64,
                             ctypes.c_char_p)
-_write_probability_maps = function("uvs_volume_write_probability_maps", STATUS, HANDLE, BUFFER,
+_write_probability_maps = function("uvs_volume_write_probability_maps", STATUS, HANDLE, FloatBuffer,
                                    ctypes.c_int32, ctypes.c_int64, ctypes.c_char_p)
 
 PathLike = Union[str, "os.PathLike[str]"]
@@ -107,7 +107,7 @@ class Volume(Handle):
         """A new volume holding `array` (shaped like this one) on this volume's grid and header."""
         voxels = self._voxel_buffer(array, "array")
         handle = ctypes.c_void_p()
-        _create(self.handle, voxels.ctypes.data, voxels.size, ctypes.byref(handle))
+        _create(self.handle, voxels, voxels.size, ctypes.byref(handle))
         return Volume._adopt(handle)
 
     @property
@@ -145,7 +145,7 @@ class Volume(Handle):
     def to_numpy(self) -> np.ndarray:
         """A new float32 array of the voxels, shape (di, dj, dk), indexed [i, j, k]."""
         voxels = np.empty(self.shape, dtype=np.float32, order="F")
-        _copy_data(self.handle, voxels.ctypes.data, voxels.size)
+        _copy_data(self.handle, voxels, voxels.size)
         return voxels
 
     def to_nibabel(self) -> "nibabel.Nifti1Image":
@@ -162,7 +162,7 @@ class Volume(Handle):
         atomic: on failure no file is left and an existing one is untouched.
         """
         voxels = self._voxel_buffer(labels, "labels")
-        _write_label_map(self.handle, voxels.ctypes.data, voxels.size, path_argument(path))
+        _write_label_map(self.handle, voxels, voxels.size, path_argument(path))
 
     def write_probability_maps(self, path: PathLike, maps: Any) -> None:
         """Writes float32 maps on this grid: one (di, dj, dk) map, or n as (di, dj, dk, n).
@@ -175,7 +175,7 @@ class Volume(Handle):
         if voxels.ndim == 3:
             voxels = voxels[..., np.newaxis]
         require_shape(voxels, shape + (voxels.shape[-1],), "maps")
-        _write_probability_maps(self.handle, voxels.ctypes.data,
+        _write_probability_maps(self.handle, voxels,
                                 int32_argument(voxels.shape[-1], "the map count"),
                                 self.voxel_count, path_argument(path))
 
