@@ -14,7 +14,8 @@ struct CrossBlockWeights: Sendable {
     let support: ConvolutionKernel
     let supportBias: [Float]
     /// conv(conv(U_k, Wc_U), Ws) as one 5 x 5 convolution, where that is cheaper than the second
-    /// 3 x 3 convolution: encoder block 0, whose members have few channels (model.md).
+    /// 3 x 3 convolution: encoder block 0, whose members have few channels (docs/DESIGN.md, "The
+    /// exact reformulation").
     let composedSupport: ComposedConvolution?
 
     /// The block at `position` of `architecture`, from tensors `architecture` was checked against.
