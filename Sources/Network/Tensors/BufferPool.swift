@@ -14,7 +14,7 @@ import Synchronization
 /// size, and when a call ends with no other call running, the buffers no call took since the pool
 /// was last idle are released: what stays is about the working memory of the last calls. A call
 /// of other sizes therefore runs beside what the calls before it left, until it ends.
-final class BufferPool: Sendable {
+package final class BufferPool: Sendable {
     /// A buffer waiting to be taken again, with the generation in which it was last given back.
     private struct Kept {
         let address: UInt
