@@ -43,6 +43,8 @@ let package = Package(
             cSettings: [.define("UVSEG_DEFAULT_MODEL_FILE", to: "\"\(defaultModelFile)\"")]),
         .target(name: "NIfTI", dependencies: ["CNIfTI", "Diagnostics"]),
         .target(name: "Network", dependencies: ["COpenBLAS", "CKernels", "Diagnostics"]),
+        // The network's benchmark (`uvseg bench`): sgemm peak, operation count, random weights.
+        .target(name: "NetworkBenchmark", dependencies: ["Network", "COpenBLAS", "Diagnostics"]),
         .target(name: "Workflow", dependencies: ["NIfTI", "Network", "Diagnostics", "CDefaultModel", "CVersion"]),
         .target(name: "Registration", dependencies: ["NIfTI", "Diagnostics"]),
         // Synthetic head volumes with known transforms, for the registration tests and benchmark.
@@ -56,7 +58,7 @@ let package = Package(
         .executableTarget(
             name: "UVSegCommand",
             dependencies: [
-                "Workflow", "NIfTI", "Network", "Diagnostics",
+                "Workflow", "NIfTI", "Network", "Diagnostics", "NetworkBenchmark",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Fixtures are read through #filePath, not bundled as resources.

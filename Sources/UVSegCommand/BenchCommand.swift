@@ -1,7 +1,7 @@
 import ArgumentParser
 import Diagnostics
 import Foundation
-import Network
+import NetworkBenchmark
 
 /// `uvseg bench`: time per query slice, FLOPs, throughput and peak memory of predictions.
 ///
@@ -34,7 +34,7 @@ struct BenchCommand: ParsableCommand {
     var repeats = 3
 
     @Option(help: "Threads of each call (default: every core).")
-    var threads = UniverSegNetwork.defaultThreadCount
+    var threads = PredictionTiming.defaultThreadCount
 
     @Option(help: "Height and width of the slices.")
     var size = 128
@@ -57,7 +57,7 @@ struct BenchCommand: ParsableCommand {
             try runOne(supportCount: values[0], queryCount: values[1])
             return
         }
-        print("threads=\(threads) cores=\(UniverSegNetwork.defaultThreadCount) size=\(size)x\(size) repeats=\(repeats)")
+        print("threads=\(threads) cores=\(PredictionTiming.defaultThreadCount) size=\(size)x\(size) repeats=\(repeats)")
         if gemmPeak {
             let gflops = try GEMMPeak.measure(threads: threads, repeats: repeats)
             print("sgemm_peak_gflops=\(Self.format(gflops, 1)) (2048^3, \(threads) threads)")
@@ -101,44 +101,18 @@ struct BenchCommand: ParsableCommand {
 
     /// Times one configuration in this process and prints its result line.
     private func runOne(supportCount: Int, queryCount: Int) throws {
-        let network: UniverSegNetwork
-        if let weights {
-            network = try UniverSegNetwork(contentsOf: weights)
-        } else {
-            let published = try UniverSegArchitecture(encoder: Array(repeating: BlockWidths(crossFeatures: 64, outputFeatures: 64), count: 4))
-            network = try UniverSegNetwork(checkpoint: Checkpoint(randomWeightsOf: published, seed: 1))
-        }
-        let shape = try PredictionShape(queryCount: queryCount, supportCount: supportCount, height: size, width: size)
-        let queryValues = Self.pattern(count: shape.queryValueCount, seed: 1)
-        let supportImages = Self.pattern(count: shape.supportValueCount, seed: 2)
-        let supportLabels = Self.pattern(count: shape.supportValueCount, seed: 3).map { $0 < 0.3 ? Float(1) : 0 }
-
-        var seconds: [Double] = []
-        for _ in 0..<repeats {
-            let start = ContinuousClock.now
-            _ = try network.predict(
-                queries: queryValues, supportImages: supportImages, supportLabels: supportLabels,
-                queryCount: queryCount, supportCount: supportCount, height: size, width: size, threads: threads)
-            let elapsed = ContinuousClock.now - start
-            seconds.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18)
-        }
-        let perQuery = seconds.sorted()[seconds.count / 2] / Double(queryCount)
-        let flopsPerQuery = network.floatingPointOperations(for: shape, threads: threads) / Double(queryCount)
-        let directFlopsPerQuery = network.floatingPointOperations(for: shape, threads: threads, counting: .direct)
-            / Double(queryCount)
+        let timing = try PredictionTiming.measure(
+            weights: weights, supportCount: supportCount, queryCount: queryCount, size: size, threads: threads,
+            repeats: repeats)
+        let perQuery = timing.secondsPerQuery
         print(
             "S=\(supportCount) queries=\(queryCount) threads=\(threads)"
                 + " seconds_per_query=\(Self.format(perQuery, 4))"
-                + " gflop_per_query=\(Self.format(flopsPerQuery / 1e9, 2))"
-                + " gflops=\(Self.format(flopsPerQuery / perQuery / 1e9, 1))"
-                + " direct_gflop_per_query=\(Self.format(directFlopsPerQuery / 1e9, 2))"
-                + " direct_gflops=\(Self.format(directFlopsPerQuery / perQuery / 1e9, 1))"
+                + " gflop_per_query=\(Self.format(timing.operationsPerQuery / 1e9, 2))"
+                + " gflops=\(Self.format(timing.operationsPerQuery / perQuery / 1e9, 1))"
+                + " direct_gflop_per_query=\(Self.format(timing.directOperationsPerQuery / 1e9, 2))"
+                + " direct_gflops=\(Self.format(timing.directOperationsPerQuery / perQuery / 1e9, 1))"
                 + " peak_rss_mib=\(Self.format(Self.peakResidentMebibytes(), 0))")
-    }
-
-    /// Scrambled values in [0, 1): the time does not depend on them, and making them is cheap.
-    private static func pattern(count: Int, seed: Int) -> [Float] {
-        (0..<count).map { index in Float(((index &+ seed &* 7919) &* 2_654_435_761) % 65_536) / 65_536 }
     }
 
     /// The process's peak resident memory so far (getrusage: kibibytes on Linux).

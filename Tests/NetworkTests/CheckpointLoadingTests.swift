@@ -18,7 +18,7 @@ struct CheckpointLoadingTests {
         }
     }
 
-    @Test("the published layout has model.md's names, shapes and 1,182,785 parameters")
+    @Test("the published layout has docs/DESIGN.md's names, shapes and 1,182,785 parameters")
     func publishedLayout() throws {
         let tensors = try CheckpointFixtures.load("published/weights.pt").tensors
         #expect(tensors.count == 4 * 6 + 3 * 6 + 2)

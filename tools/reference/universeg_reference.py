@@ -1,4 +1,5 @@
-"""Independent PyTorch reference of the UniverSeg network, written from shared/design/model.md.
+"""Independent PyTorch reference of the UniverSeg network, written from docs/DESIGN.md ("The
+network").
 
 This is the plain two-stream network with no speed reformulation: every support member is carried
 through every block, the cross convolution is applied to each concatenated pair, and the target

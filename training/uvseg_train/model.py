@@ -1,7 +1,7 @@
 """A batched UniverSeg network for training, with the published tensor names.
 
-The numbers are those of model.md; the forward pass uses two exact rewrites that make training
-cheaper (see model.md, "Facts that matter for speed"):
+The numbers are those of docs/DESIGN.md ("The network"); the forward pass uses two exact rewrites
+that make training cheaper (see docs/DESIGN.md, "The exact reformulation"):
 - the cross convolution is split into its target half and its support half, so the target half is
   computed once per query instead of once per support member;
 - the target stream needs only the mean over members of the support half;

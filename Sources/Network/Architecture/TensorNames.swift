@@ -1,5 +1,5 @@
 /// Where a block sits in the network.
-enum BlockPosition: Sendable, Equatable {
+package enum BlockPosition: Sendable, Equatable {
     case encoder(Int)
     case decoder(Int)
 

@@ -51,11 +51,11 @@ public struct UniverSegArchitecture: Sendable, Equatable, CustomStringConvertibl
     }
 
     /// Every block in evaluation order: the encoder blocks, then the decoder blocks.
-    var blockPositions: [BlockPosition] {
+    package var blockPositions: [BlockPosition] {
         encoder.indices.map(BlockPosition.encoder) + decoder.indices.map(BlockPosition.decoder)
     }
 
-    func widths(_ position: BlockPosition) -> BlockWidths {
+    package func widths(_ position: BlockPosition) -> BlockWidths {
         switch position {
         case .encoder(let index): encoder[index]
         case .decoder(let index): decoder[index]
@@ -63,7 +63,7 @@ public struct UniverSegArchitecture: Sendable, Equatable, CustomStringConvertibl
     }
 
     /// The resolution a block works at: level 0 is full resolution, each level halves it.
-    func level(of position: BlockPosition) -> Int {
+    package func level(of position: BlockPosition) -> Int {
         switch position {
         case .encoder(let index): index
         case .decoder(let index): encoder.count - 2 - index
@@ -75,7 +75,7 @@ public struct UniverSegArchitecture: Sendable, Equatable, CustomStringConvertibl
     /// Encoder block 0 sees the query (1) and an image-label pair (2); encoder block i > 0 sees the
     /// pooled outputs of block i - 1; decoder block j sees the upsampled outputs of the block before
     /// it concatenated with the skip of encoder block L - 2 - j.
-    func inputChannels(_ position: BlockPosition) -> (target: Int, support: Int) {
+    package func inputChannels(_ position: BlockPosition) -> (target: Int, support: Int) {
         switch position {
         case .encoder(0):
             return (1, 2)
@@ -90,10 +90,10 @@ public struct UniverSegArchitecture: Sendable, Equatable, CustomStringConvertibl
     }
 
     /// Channels of the target stream entering the output convolution.
-    var finalFeatures: Int { (decoder.last ?? encoder[0]).outputFeatures }
+    package var finalFeatures: Int { (decoder.last ?? encoder[0]).outputFeatures }
 
     /// Every tensor a checkpoint of this architecture holds, with its shape.
-    var tensorShapes: [(name: String, shape: [Int])] {
+    package var tensorShapes: [(name: String, shape: [Int])] {
         var shapes: [(name: String, shape: [Int])] = []
         for position in blockPositions {
             let names = CrossBlockTensorNames(position)

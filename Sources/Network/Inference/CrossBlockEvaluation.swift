@@ -17,8 +17,8 @@ extension ForwardPass {
     /// computing them: those must stay valid together.
     typealias SupportInput = (_ member: Int, _ lane: Int, _ workers: ConvolutionWorkers) throws(UVSegError) -> [ChannelSlab]
 
-    /// Evaluates one cross block for several target streams that share one support input, in the
-    /// exact reformulation of model.md, and returns each target's T':
+    /// Evaluates one cross block for several target streams that share one support set and returns
+    /// each target's T', in the exact reformulation (docs/DESIGN.md, "The exact reformulation"):
     ///
     ///     P      = conv(T, Wc_T) + bc                       once per target
     ///     V_k    = conv(U_k, Wc_U)                          once per member, shared by all targets

@@ -2,7 +2,7 @@ import Diagnostics
 
 /// One cross block's parameters, with the cross convolution split into its target and support
 /// halves: conv(concat(T, U_k), Wc) = conv(T, Wc_T) + conv(U_k, Wc_U).
-struct CrossBlockWeights: Sendable {
+package struct CrossBlockWeights: Sendable {
     let widths: BlockWidths
     /// Wc restricted to the target stream's channels.
     let crossTarget: ConvolutionKernel
@@ -14,8 +14,9 @@ struct CrossBlockWeights: Sendable {
     let support: ConvolutionKernel
     let supportBias: [Float]
     /// conv(conv(U_k, Wc_U), Ws) as one 5 x 5 convolution, where that is cheaper than the second
-    /// 3 x 3 convolution: encoder block 0, whose members have few channels (model.md).
-    let composedSupport: ComposedConvolution?
+    /// 3 x 3 convolution: encoder block 0, whose members have few channels (docs/DESIGN.md, "The
+    /// exact reformulation").
+    package let composedSupport: ComposedConvolution?
 
     /// The block at `position` of `architecture`, from tensors `architecture` was checked against.
     init(_ position: BlockPosition, of architecture: UniverSegArchitecture, tensors: [String: CheckpointTensor]) throws(UVSegError) {
@@ -37,7 +38,7 @@ struct CrossBlockWeights: Sendable {
 
     /// Whether members of `height` x `width` take the composed kernel: it exists, and the image's
     /// first and last rows (and columns) are distinct, as its border correction needs.
-    func composesSupport(height: Int, width: Int) -> Bool {
+    package func composesSupport(height: Int, width: Int) -> Bool {
         composedSupport != nil && min(height, width) >= 2
     }
 }

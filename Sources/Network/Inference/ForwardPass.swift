@@ -1,7 +1,8 @@
 import Diagnostics
 
-/// One call's evaluation of the network: model.md's two-stream graph in its exact reformulation,
-/// with the buffers of that call. Called from one thread; its convolutions use `workers`' threads.
+/// One call's evaluation of the network: the two-stream graph of docs/DESIGN.md ("The network") in
+/// its exact reformulation ("The exact reformulation"), with the buffers of that call. Called from
+/// one thread; its convolutions use `workers`' threads.
 ///
 /// Which support outputs are kept, and how:
 /// - encoder block 0 runs once for a batch of queries, streaming the members: its support half is

@@ -1,7 +1,7 @@
 import Diagnostics
 
 /// All parameters of a network, arranged for evaluation.
-struct NetworkWeights: Sendable {
+package struct NetworkWeights: Sendable {
     let encoder: [CrossBlockWeights]
     let decoder: [CrossBlockWeights]
     let output: ConvolutionKernel
@@ -19,7 +19,7 @@ struct NetworkWeights: Sendable {
         outputBias = try tensors.required(OutputTensorNames.bias).values
     }
 
-    func block(at position: BlockPosition) -> CrossBlockWeights {
+    package func block(at position: BlockPosition) -> CrossBlockWeights {
         switch position {
         case .encoder(let index): encoder[index]
         case .decoder(let index): decoder[index]

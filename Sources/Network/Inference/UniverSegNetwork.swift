@@ -22,7 +22,7 @@ public final class UniverSegNetwork: Sendable {
     public let architecture: UniverSegArchitecture
     /// The most working memory, in bytes, one prediction call may use.
     public let workingMemoryLimit: Int
-    let weights: NetworkWeights
+    package let weights: NetworkWeights
     /// The memory calls give back, for the next calls.
     let pool = BufferPool()
 
@@ -64,7 +64,7 @@ public final class UniverSegNetwork: Sendable {
     /// `maximumQueriesSharingSupportWork`. Throws `.outOfMemory` if not even one fits, and
     /// `.invalidArgument` if one thread's scratch would hold more floats than the kernels'
     /// `int32_t` offsets reach (see `Int32(kernelArgument:)`).
-    func queriesPerBatch(for shape: PredictionShape, threads: Int, limit: Int? = nil) throws(UVSegError) -> Int {
+    package func queriesPerBatch(for shape: PredictionShape, threads: Int, limit: Int? = nil) throws(UVSegError) -> Int {
         let memory = WorkingMemory(architecture: architecture, shape: shape, threadCount: threads)
         guard memory.scratchCount <= Int(Int32.max) else {
             throw .invalidArgument(

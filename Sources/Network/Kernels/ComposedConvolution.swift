@@ -9,7 +9,7 @@ import COpenBLAS
 /// image, where the two-step form zero-pads it. At a border pixel, the outer taps a that fall
 /// outside the image therefore add terms the two-step form lacks; each side and corner of the
 /// ring has its own set of such taps, and `BorderCorrection` subtracts exactly those terms.
-struct ComposedConvolution: Sendable {
+package struct ComposedConvolution: Sendable {
     let kernel: ConvolutionKernel
     private let corrections: [BorderCorrection]
 
@@ -81,7 +81,7 @@ struct ComposedConvolution: Sendable {
     }
 
     /// Multiply-adds x 2 of `forEachBand` on `height` x `width` images.
-    func operationCount(height: Int, width: Int) -> Double {
+    package func operationCount(height: Int, width: Int) -> Double {
         let corrections = corrections.reduce(0.0) { sum, correction in
             sum + Double(correction.pixelCount(height: height, width: width) * correction.reductionLength)
         }

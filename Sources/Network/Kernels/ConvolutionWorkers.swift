@@ -17,7 +17,7 @@ import Synchronization
 /// thread runs it, so every output value is computed by the same operations in the same order and
 /// results are bit-identical for any thread count. Loops over support members instead run one
 /// lane per thread (`forEachLane`), each lane computing whole members on single-threaded workers.
-final class ConvolutionWorkers {
+package final class ConvolutionWorkers {
     /// Output pixels per band: small enough to give every thread work at half and quarter
     /// resolution, large enough for sgemm to run near its peak.
     static let bandPixels = 512
@@ -38,7 +38,7 @@ final class ConvolutionWorkers {
 
     /// `threadCount` threads, each with `scratchCount` floats of scratch, memory from `pool` (nil:
     /// the system); `wideKernels` false runs the baseline kernels even on a CPU with wider vectors.
-    init(threadCount: Int, scratchCount: Int, pool: BufferPool? = nil, wideKernels: Bool = true) throws(UVSegError) {
+    package init(threadCount: Int, scratchCount: Int, pool: BufferPool? = nil, wideKernels: Bool = true) throws(UVSegError) {
         _ = Self.singleThreadedBLAS
         self.threadCount = threadCount
         kernels = uvseg_kernels_select(wideKernels ? 1 : 0)
@@ -87,7 +87,7 @@ final class ConvolutionWorkers {
 
     /// Runs `body(band, scratch)` for every band in 0..<bandCount, spread over the threads; bands
     /// must write disjoint memory.
-    func forEachBand(_ bandCount: Int, _ body: (Int, FloatBuffer) -> Void) {
+    package func forEachBand(_ bandCount: Int, _ body: (Int, FloatBuffer) -> Void) {
         let threads = min(threadCount, bandCount)
         guard threads > 1 else {
             for band in 0..<bandCount { body(band, scratch[0]) }

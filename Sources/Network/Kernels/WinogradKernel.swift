@@ -6,9 +6,9 @@
 /// evaluation than PyTorch's own float32 direct convolution does (the usual points 0, +-1, +-2
 /// lose about 1.5x more). Transformed weights U = G g G^T, one [outputChannels x inputChannels]
 /// GEMM operand for each of the 36 positions of the 6 x 6 transform, computed in double precision.
-struct WinogradKernel: Sendable {
+package struct WinogradKernel: Sendable {
     /// Below this many input channels the GEMMs are too thin for the transforms to pay.
-    static let minimumInputChannels = 8
+    package static let minimumInputChannels = 8
     /// Output pixels along each side of a tile.
     static let outputTile = 4
     /// Input pixels along each side of a tile: the output tile and the 3 x 3 kernel's reach.

@@ -14,14 +14,14 @@ import Synchronization
 /// size, and when a call ends with no other call running, the buffers no call took since the pool
 /// was last idle are released: what stays is about the working memory of the last calls. A call
 /// of other sizes therefore runs beside what the calls before it left, until it ends.
-final class BufferPool: Sendable {
+package final class BufferPool: Sendable {
     /// A buffer waiting to be taken again, with the generation in which it was last given back.
-    private struct Kept {
+    struct Kept {
         let address: UInt
         let generation: Int
     }
 
-    private struct State {
+    struct State {
         var kept: [Int: [Kept]] = [:]
         var runningCalls = 0
         /// Counts the times the pool went from idle to running a call.
@@ -34,7 +34,8 @@ final class BufferPool: Sendable {
         }
     }
 
-    private let state = Mutex(State())
+    /// Internal, not private, for the checks of `BufferPool+Testing.swift`.
+    let state = Mutex(State())
 
     /// Memory for `count` floats (one at least): a kept buffer of that size, or new memory, zero-
     /// filled unless `zeroed` is false (then a kept buffer holds what it last held). Hand it back
@@ -65,23 +66,6 @@ final class BufferPool: Sendable {
         let length = max(count, 1)
         state.withLock { state in
             state.kept[length, default: []].append(Kept(address: UInt(bitPattern: memory), generation: state.generation))
-        }
-    }
-
-    /// Floats held in kept buffers.
-    var keptFloatCount: Int {
-        state.withLock { state in state.kept.reduce(0) { $0 + $1.key * $1.value.count } }
-    }
-
-    /// Sets every value of every kept buffer to `value`: a check that no call reads memory it did
-    /// not write first fills them with NaN.
-    func overwriteKept(with value: Float) {
-        state.withLock { state in
-            for (length, buffers) in state.kept {
-                for buffer in buffers {
-                    UnsafeMutablePointer<Float>(bitPattern: buffer.address)?.update(repeating: value, count: length)
-                }
-            }
         }
     }
 

@@ -10,9 +10,9 @@ import Diagnostics
 ///
 /// Allocation failure is an error, not a crash; sizes were bounded by the working-memory estimate
 /// before any buffer is made. Memory from a pool goes back to it when the buffer goes.
-final class FloatBuffer {
+package final class FloatBuffer {
     /// What a new buffer holds.
-    enum Contents {
+    package enum Contents {
         /// Zeros.
         case zeros
         /// Whatever the memory held: its user writes every value before reading it.
@@ -20,10 +20,10 @@ final class FloatBuffer {
     }
 
     let count: Int
-    let values: UnsafeMutablePointer<Float>
+    package let values: UnsafeMutablePointer<Float>
     private let pool: BufferPool?
 
-    init(count: Int, pool: BufferPool? = nil, contents: Contents = .zeros) throws(UVSegError) {
+    package init(count: Int, pool: BufferPool? = nil, contents: Contents = .zeros) throws(UVSegError) {
         if let pool {
             values = try pool.take(count, zeroed: contents == .zeros)
         } else {

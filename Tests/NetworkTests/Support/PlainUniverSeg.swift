@@ -1,9 +1,9 @@
 @testable import Network
 
-/// model.md's two-stream network evaluated literally: every support member carried through every
-/// block, the cross convolution applied to each concatenated pair, direct convolution loops. Slow
-/// and independent of the engine's reformulation and kernels; checked against the PyTorch fixtures
-/// in the tests, then used for architectures that have none.
+/// The two-stream network of docs/DESIGN.md ("The network") evaluated literally: every support
+/// member carried through every block, the cross convolution applied to each concatenated pair,
+/// direct convolution loops. Slow and independent of the engine's reformulation and kernels;
+/// checked against the PyTorch fixtures in the tests, then used for architectures that have none.
 struct PlainUniverSeg {
     /// A channels x height x width map.
     struct Map {

@@ -1,3 +1,5 @@
+import Network
+
 extension Checkpoint {
     /// A checkpoint of `architecture` with seeded pseudo-random weights (uniform, scaled by
     /// 1 / sqrt(fan-in) as PyTorch's default initialisation is): for benchmarks, where only the

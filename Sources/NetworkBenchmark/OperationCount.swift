@@ -1,3 +1,5 @@
+import Network
+
 /// How `UniverSegNetwork.floatingPointOperations` counts a 3 x 3 convolution.
 public enum ConvolutionCounting: Sendable {
     /// The arithmetic actually performed: a Winograd convolution's GEMM multiply-adds and its

@@ -1,5 +1,6 @@
 import COpenBLAS
 import Diagnostics
+import Network
 
 /// The machine's single-precision GEMM throughput as the engine gets it: one single-threaded
 /// `cblas_sgemm` per column band, the bands spread over the engine's threads.
