@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Scores the shipped `uvseg segment` on real-scan cases (folders written by make_cases.py):
 Dice of white matter (1) and grey matter (2) against the query's true labels, for each support
-size and each variant of options, beside the 'copy' baseline (the support's labels carried onto
-the query's grid by world coordinates, unaligned). Writes results.md and results.json.
+size and each variant of options, beside the 'copy' baselines (the support's labels carried onto
+the query's grid by world coordinates: unaligned, and through the case's known pose when it has
+one). Writes results.md and results.json.
 
     score.py data/same-pose data/other-pose --variant default= \\
         --variant "affine=--align affine"
@@ -45,10 +46,20 @@ def scores(prediction, prediction_affine, truth, truth_affine):
             for label, value in metrics.dice_per_label(labels, truth, LABELS).items()}
 
 
-def copy_baseline(case):
+def copy_baselines(case):
+    """{method: Dice}: the support's labels copied unaligned, and, when case.json records a pose
+    other than the identity, copied through that known pose (what a perfect rigid alignment gives,
+    the deformation left)."""
     support, support_affine = load(case / "support_labels.nii.gz")
     truth, truth_affine = load(case / "query_truth.nii.gz")
-    return scores(support, support_affine, truth, truth_affine)
+    baselines = {"copy (unaligned)": scores(support, support_affine, truth, truth_affine)}
+    facts = case / "case.json"
+    if facts.exists():
+        pose = np.array(json.loads(facts.read_text())["pose_template_to_query"])
+        if not np.allclose(pose, np.eye(4)):
+            baselines["copy (known pose)"] = scores(support, pose @ support_affine,
+                                                    truth, truth_affine)
+    return baselines
 
 
 def segment(command, case, support_size, extra, out):
@@ -108,9 +119,10 @@ def main():
 
     rows = []
     for case in arguments.cases:
-        rows.append({"case": case.name, "method": "copy (unaligned)", "support_size": None,
-                     "arguments": [], "dice": copy_baseline(case), "seconds": None})
-        print(markdown(rows[-1:]).splitlines()[-1], flush=True)
+        for method, dice in copy_baselines(case).items():
+            rows.append({"case": case.name, "method": method, "support_size": None,
+                         "arguments": [], "dice": dice, "seconds": None})
+            print(markdown(rows[-1:]).splitlines()[-1], flush=True)
         for name, extra in variants:
             for size in arguments.support_sizes:
                 out = arguments.out / f"{case.name}_{name}_S{size}.nii.gz"
