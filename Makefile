@@ -85,6 +85,7 @@ c-test:
 python-test: python-packages
 	UVSEG_BUILD_DIR=$(abspath $(BUILD_DIR)) PYTEST_DISABLE_PLUGIN_AUTOLOAD=1 $(PYTHON) -m pytest -q Tests/python
 	$(PYTHON_TEST_ENV) PYTEST_DISABLE_PLUGIN_AUTOLOAD=1 $(PYTHON) -m pytest -q bindings/python/tests
+	PYTEST_DISABLE_PLUGIN_AUTOLOAD=1 $(PYTHON) -m pytest -q tools/realscan/tests
 
 abi-check:
 	tools/check-abi.sh include/uvseg.h $(BUILD_DIR)/libuvseg.so
