@@ -13,13 +13,7 @@ extension TrilinearSampler {
     @inline(__always)
     func dominantLabel(at q: SIMD3<Double>) -> Float {
         guard let (labels, f) = corners(q) else { return 0 }
-        var weights = SIMD8<Float>()
-        for corner in 0..<8 {
-            let wx = corner & 1 == 0 ? 1 - f.x : f.x
-            let wy = (corner >> 1) & 1 == 0 ? 1 - f.y : f.y
-            let wz = corner >> 2 == 0 ? 1 - f.z : f.z
-            weights[corner] = wx * wy * wz
-        }
+        let weights = Self.cornerWeights(f)
         var best: Float = 0, bestWeight: Float = -1
         for corner in 0..<8 {
             let label = labels[corner]
@@ -32,5 +26,29 @@ extension TrilinearSampler {
             if total > bestWeight { best = label; bestWeight = total }
         }
         return best
+    }
+
+    /// The indicator of `label`, interpolated trilinearly at `q`: the share of the label around
+    /// `q`, in [0, 1]; 0 beyond the grid.
+    @inline(__always)
+    func share(of label: Float, at q: SIMD3<Double>) -> Float {
+        guard let (labels, f) = corners(q) else { return 0 }
+        let weights = Self.cornerWeights(f)
+        var total: Float = 0
+        for corner in 0..<8 where labels[corner] == label { total += weights[corner] }
+        return total
+    }
+
+    /// The trilinear weight of each corner of `corners` for the fractions `f`.
+    @inline(__always)
+    static func cornerWeights(_ f: SIMD3<Float>) -> SIMD8<Float> {
+        var weights = SIMD8<Float>()
+        for corner in 0..<8 {
+            let wx = corner & 1 == 0 ? 1 - f.x : f.x
+            let wy = (corner >> 1) & 1 == 0 ? 1 - f.y : f.y
+            let wz = corner >> 2 == 0 ? 1 - f.z : f.z
+            weights[corner] = wx * wy * wz
+        }
+        return weights
     }
 }

@@ -17,17 +17,18 @@ public enum Registration {
     /// similarity reached. Both volumes keep their own grids, voxel sizes and orientations.
     ///
     /// - Throws: `.invalidArgument` for an empty or constant volume, non-finite voxels or bad
-    ///   options; `.badFormat` for an affine without volume; `.outOfMemory` past
-    ///   `options.memoryLimit`; `.cancelled` when `progress` stops it.
+    ///   options, naming the volume by its entry of `roles`; `.badFormat` for an affine without
+    ///   volume; `.outOfMemory` past `options.memoryLimit`; `.cancelled` when `progress` stops it.
     public static func align(
-        moving: Volume, to fixed: Volume, options: RegistrationOptions = .init(), progress: Progress? = nil
+        moving: Volume, to fixed: Volume, options: RegistrationOptions = .init(),
+        roles: (moving: String, fixed: String) = ("moving", "fixed"), progress: Progress? = nil
     ) throws(UVSegError) -> RegistrationResult {
         let options = try options.validated()
         func report(_ fraction: Double) throws(UVSegError) { try progress?(fraction) }
         var budget = MemoryBudget(limit: options.memoryLimit)
         let parallel = ParallelParts(threadCount: options.threads == 0 ? availableCores : options.threads)
-        let fixedImage = try scalarImage(fixed, role: "fixed")
-        let movingImage = try scalarImage(moving, role: "moving")
+        let fixedImage = try scalarImage(fixed, role: roles.fixed)
+        let movingImage = try scalarImage(moving, role: roles.moving)
         let factors = Array(Set(options.affineShrinkFactors + (options.deformable ? options.deformableShrinkFactors : [])))
             .sorted(by: >)
         let coarsestSpacing = max(fixedImage.grid.spacing.max(), movingImage.grid.spacing.max())

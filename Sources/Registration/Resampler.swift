@@ -36,7 +36,20 @@ public enum Resampler {
         return try resample(labels, onto: size, geometry: geometry, through: result, mode: mode, budget: &budget)
     }
 
-    enum Mode { case linear, nearest, dominantLabel }
+    /// For each of `values`, the share of that label around each target voxel: its indicator in
+    /// `labels` interpolated trilinearly onto the grid of `size` placed by `geometry`, in [0, 1],
+    /// 0 beyond the moving grid. Soft labels for label fusion.
+    public static func labelShares(
+        _ labels: Volume, of values: [Int32], onto size: GridSize, geometry: Geometry, through result: RegistrationResult,
+        memoryLimit: Int = MemoryBudget.defaultLimit
+    ) throws(UVSegError) -> [Volume] {
+        var budget = MemoryBudget(limit: memoryLimit)
+        return try values.map { (value) throws(UVSegError) in
+            try resample(labels, onto: size, geometry: geometry, through: result, mode: .share(Float(value)), budget: &budget)
+        }
+    }
+
+    enum Mode: Equatable { case linear, nearest, dominantLabel, share(Float) }
 
     static func resample(
         _ moving: Volume, onto size: GridSize, geometry: Geometry, through result: RegistrationResult, mode: Mode,
@@ -84,6 +97,7 @@ public enum Resampler {
                                         case .linear: value = image.value(at: q)
                                         case .nearest: value = image.nearestValue(at: q)
                                         case .dominantLabel: value = image.dominantLabel(at: q)
+                                        case .share(let label): value = image.share(of: label, at: q)
                                         }
                                         destination[i + size.i * line] = value
                                     }
