@@ -45,7 +45,9 @@ let package = Package(
         .target(name: "Network", dependencies: ["COpenBLAS", "CKernels", "Diagnostics"]),
         // The network's benchmark (`uvseg bench`): sgemm peak, operation count, random weights.
         .target(name: "NetworkBenchmark", dependencies: ["Network", "COpenBLAS", "Diagnostics"]),
-        .target(name: "Workflow", dependencies: ["NIfTI", "Network", "Diagnostics", "CDefaultModel", "CVersion"]),
+        .target(
+            name: "Workflow",
+            dependencies: ["NIfTI", "Network", "Registration", "Diagnostics", "CDefaultModel", "CVersion"]),
         .target(name: "Registration", dependencies: ["NIfTI", "Diagnostics"]),
         // Synthetic head volumes with known transforms, for the registration tests and benchmark.
         .target(name: "RegistrationPhantom", dependencies: ["Registration", "NIfTI"]),
@@ -64,7 +66,7 @@ let package = Package(
         // Fixtures are read through #filePath, not bundled as resources.
         .testTarget(name: "NetworkTests", dependencies: ["Network"], exclude: ["Fixtures"]),
         .testTarget(name: "NIfTITests", dependencies: ["NIfTI"]),
-        .testTarget(name: "WorkflowTests", dependencies: ["Workflow"], exclude: ["Fixtures"]),
+        .testTarget(name: "WorkflowTests", dependencies: ["Workflow", "RegistrationPhantom"], exclude: ["Fixtures"]),
         .testTarget(name: "RegistrationTests", dependencies: ["Registration", "RegistrationPhantom", "NIfTI"]),
     ]
 )

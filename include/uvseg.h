@@ -253,6 +253,43 @@ typedef enum uvs_strategy {
 } uvs_strategy;
 uvs_status uvs_options_set_strategy(uvs_options *options, int32_t strategy);
 
+/*
+ * How support volumes are brought onto the query before anything else. Aligned support volumes
+ * are registered to the query (rigid then affine, multi-resolution, on the correlation ratio, so
+ * scans of different contrast align; started from the centres of mass; each volume placed by its
+ * own affine, so grids, voxel sizes and storage orientations may differ) and resampled onto the
+ * query's grid: images linearly, labels per label then arg-max. uvs_segmentation_alignment()
+ * reports how well each one lined up.
+ */
+typedef enum uvs_alignment {
+    UVS_ALIGN_NONE = 0,      /* used as stored; slices paired by relative position (strategy) */
+    UVS_ALIGN_AFFINE = 1,    /* rigid, then affine (12 parameters) */
+    UVS_ALIGN_DEFORMABLE = 2 /* the default: affine, then demons (Gaussian-regularised, a fixed
+                                number of iterations, so results do not depend on the machine) */
+} uvs_alignment;
+uvs_status uvs_options_set_alignment(uvs_options *options, int32_t alignment);
+
+/* What produces the probabilities. */
+typedef enum uvs_method {
+    UVS_METHOD_NETWORK = 0, /* the in-context network, slice by slice, from support slices (of
+                               the aligned volumes when aligned) */
+    UVS_METHOD_ATLAS = 1,   /* the default: atlas propagation; each support volume's labels
+                               carried onto the query (through its alignment, or by world
+                               coordinates with UVS_ALIGN_NONE) as per-label shares, fused over
+                               the support volumes (uvs_options_set_fusion) */
+    UVS_METHOD_FUSED = 2    /* the mean of the network's and the atlas's probabilities */
+} uvs_method;
+uvs_status uvs_options_set_method(uvs_options *options, int32_t method);
+
+/* How atlas propagation combines the labels of several support volumes. */
+typedef enum uvs_fusion {
+    UVS_FUSION_MAJORITY = 0, /* the same say each */
+    UVS_FUSION_LOCAL = 1     /* the default: each volume's say at a voxel is its local normalised
+                                cross-correlation with the query (3 mm Gaussian window), squared,
+                                negative counting as none */
+} uvs_fusion;
+uvs_status uvs_options_set_fusion(uvs_options *options, int32_t fusion);
+
 /* Most slices per support set, >= 1 [64, the published model's training maximum]. */
 uvs_status uvs_options_set_support_size(uvs_options *options, int32_t size);
 
@@ -296,8 +333,8 @@ uvs_status uvs_options_set_ct_window(uvs_options *options, double level, double 
  */
 uvs_status uvs_options_set_input_size(uvs_options *options, int32_t size);
 
-/* Threads of each prediction, 1 to 1024 [every core]. Results do not depend on it. The library
- * owns these cores: it sets OpenBLAS to one thread for the process. */
+/* Threads of each prediction and of alignment, 1 to 1024 [every core]. Results do not depend on
+ * it. The library owns these cores: it sets OpenBLAS to one thread for the process. */
 uvs_status uvs_options_set_threads(uvs_options *options, int32_t threads);
 
 /* ---- Volumes ---- */
@@ -431,20 +468,23 @@ uvs_status uvs_volume_write_probability_maps(const uvs_volume *reference, const 
 /* ---- Volume segmentation ---- */
 
 /*
- * Segments a 3-D query volume from labelled support volumes, slice by slice along an anatomical
- * plane (see the options above):
+ * Segments a 3-D query volume from labelled support volumes (see the options above):
  *   1. every input is checked before any work (see Errors);
- *   2. intensities are prepared per volume (NaN and infinite voxels of the images count as 0, see
- *      uvs_options_set_percentiles); query and support are reoriented to RAS+ (exactly, by
- *      permuting and flipping axes), so they may be stored in different orientations;
- *   3. each slice is scaled onto the network's square input keeping its physical aspect ratio
- *      (bilinear, low-pass when shrinking, as PIL; the rest of the square padded with 0; labels
- *      by nearest neighbour), and probabilities come back bilinearly to the native slice;
- *   4. for each label and query slice a support set is chosen (strategy, size, empty share) and the
- *      network run, per ensemble member and mirrored if asked; probabilities are averaged, then
- *      over planes;
- *   5. each voxel gets the label whose probability is highest and above 0.5, else 0; then the
- *      optional post-processing.
+ *   2. with an alignment, each support volume is registered to the query and resampled onto its
+ *      grid (uvs_options_set_alignment);
+ *   3. atlas propagation (UVS_METHOD_ATLAS, UVS_METHOD_FUSED): each label's shares carried from
+ *      the support volumes are fused into its probability (uvs_options_set_fusion);
+ *   4. the network (UVS_METHOD_NETWORK, UVS_METHOD_FUSED), slice by slice along an anatomical
+ *      plane: intensities are prepared per volume (NaN and infinite voxels of the images count as
+ *      0, see uvs_options_set_percentiles); query and support are reoriented to RAS+ (exactly, by
+ *      permuting and flipping axes), so they may be stored in different orientations; each slice
+ *      is scaled onto the network's square input keeping its physical aspect ratio (bilinear,
+ *      low-pass when shrinking, as PIL; the rest of the square padded with 0; labels by nearest
+ *      neighbour), and probabilities come back bilinearly to the native slice; for each label and
+ *      query slice a support set is chosen (strategy, size, empty share) and the network run, per
+ *      ensemble member and mirrored if asked; probabilities are averaged, then over planes;
+ *   5. with UVS_METHOD_FUSED the two probabilities are averaged; each voxel gets the label whose
+ *      probability is highest and above 0.5, else 0; then the optional post-processing.
  *
  *   query           the volume to segment
  *   support_images  n_support volumes, support_labels[i] the label map of support_images[i] (whole
@@ -455,13 +495,15 @@ uvs_status uvs_volume_write_probability_maps(const uvs_volume *reference, const 
  * its outputs lie on the query's grid with the query's header fields, ready for
  * uvs_volume_write_label_map / uvs_volume_write_probability_maps with the query as reference.
  *
- * The progress callback (uvs_options_set_progress) is called between slices with stages
- * "preparing", "segmenting" and "combining"; a non-zero return stops the call with
+ * The progress callback (uvs_options_set_progress) is called between units of work with stages
+ * "preparing", "aligning", "segmenting" and "combining"; a non-zero return stops the call with
  * UVS_ERROR_CANCELLED and nothing is returned.
  * Thread safety: the model and volumes are only read; options must not change during the call.
  * Errors: UVS_ERROR_INVALID_ARGUMENT (NULL pointer, n_support < 1, a label map off its image's grid
  * or with non-label values, a label to segment that no support volume holds, support without any
- * foreground, an input size the model cannot take), UVS_ERROR_BAD_FORMAT (an affine that gives an
+ * foreground, an input size the model cannot take, a support volume that cannot be aligned (the
+ * message says which and why: constant, non-finite voxels), a label outside the query's field of
+ * view once aligned for the network), UVS_ERROR_BAD_FORMAT (an affine that gives an
  * axis no direction), UVS_ERROR_OUT_OF_MEMORY (the call would need more than the model's memory
  * limit of 4 GiB, shared by every structure the inputs size (prepared volumes, support pool,
  * canvases, per-label probabilities) and the network's working memory; checked in step 1, the
@@ -491,6 +533,19 @@ int32_t uvs_segmentation_label_count(const uvs_segmentation *result);
  */
 uvs_status uvs_segmentation_probabilities(const uvs_segmentation *result, int32_t index,
                                           int32_t *out_label, uvs_volume **out_probabilities);
+
+/* How many support volumes were aligned: n_support with an alignment, else 0; 0 if result is NULL. */
+int32_t uvs_segmentation_alignment_count(const uvs_segmentation *result);
+
+/*
+ * How well aligned support volume number index (0 .. count - 1, the support order) lined up with
+ * the query: the correlation ratio, in [0, 1], of its image carried onto the query's grid given the
+ * query, after the affine step and after the whole alignment. Below about 0.5 for two scans of one
+ * kind the volumes did not line up: warn the user, the result is likely wrong.
+ * Errors: UVS_ERROR_INVALID_ARGUMENT (NULL pointer, index out of range).
+ */
+uvs_status uvs_segmentation_alignment(const uvs_segmentation *result, int32_t index,
+                                      double *out_affine_similarity, double *out_similarity);
 
 /*
  * Local validation: measures the model on the caller's own labelled cases before it is trusted

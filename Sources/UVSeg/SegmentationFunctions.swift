@@ -68,6 +68,31 @@ public func uvs_segmentation_probabilities(
     }
 }
 
+@_cdecl("uvs_segmentation_alignment_count")
+public func uvs_segmentation_alignment_count(_ result: OpaquePointer?) -> Int32 {
+    guard let result else { return 0 }
+    // One per support volume, whose count came in as an int32_t.
+    return Int32(clamping: Handle.object(result, as: SegmentationObject.self).alignments.count)
+}
+
+@_cdecl("uvs_segmentation_alignment")
+public func uvs_segmentation_alignment(
+    _ result: OpaquePointer?, _ index: Int32, _ outAffineSimilarity: UnsafeMutablePointer<Double>?,
+    _ outSimilarity: UnsafeMutablePointer<Double>?
+) -> Int32 {
+    callBoundary { () throws(UVSegError) in
+        let segmentation = Handle.object(try required(result, "result"), as: SegmentationObject.self)
+        let affine = try required(outAffineSimilarity, "out_affine_similarity")
+        let final = try required(outSimilarity, "out_similarity")
+        guard segmentation.alignments.indices.contains(Int(index)) else {
+            throw .invalidArgument(
+                "index must be from 0 to \(segmentation.alignments.count - 1) (the aligned support volumes), got \(index)")
+        }
+        affine.pointee = segmentation.alignments[Int(index)].affineSimilarity
+        final.pointee = segmentation.alignments[Int(index)].similarity
+    }
+}
+
 /// The `count` image/label pairs of two parallel C arrays of volume handles, each pair checked
 /// (labels on their image's grid); errors name the arguments (`names`) and the index.
 func labelledVolumes(

@@ -10,10 +10,13 @@ final class SegmentationObject {
     /// The file the query was read from: the result's volumes carry it, so that writing them over
     /// the query is refused as writing the query itself is.
     let querySource: FileIdentity?
+    /// Per support volume, how well it lined up with the query; empty without alignment.
+    let alignments: [AlignmentReport]
 
     init(_ result: SegmentationResult, querySource: FileIdentity?) {
         self.querySource = querySource
         labelMap = result.labelVolume
         probabilities = result.probabilities.map { ($0.label, $0.volume) }
+        alignments = result.alignments
     }
 }

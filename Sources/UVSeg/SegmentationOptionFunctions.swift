@@ -40,12 +40,39 @@ public func uvs_options_set_plane(_ options: OpaquePointer?, _ plane: Int32) -> 
 @_cdecl("uvs_options_set_strategy")
 public func uvs_options_set_strategy(_ options: OpaquePointer?, _ strategy: Int32) -> Int32 {
     setOption(options) { (settings) throws(UVSegError) in
-        let strategies: [SupportStrategy] = [.position, .random, .similar]
-        guard strategies.indices.contains(Int(strategy)) else {
-            throw .invalidArgument("strategy must be a uvs_strategy value (0 to 2), got \(strategy)")
-        }
-        settings.strategy = strategies[Int(strategy)]
+        settings.strategy = try choice(strategy, of: [.position, .random, .similar], "strategy", "uvs_strategy")
     }
+}
+
+@_cdecl("uvs_options_set_alignment")
+public func uvs_options_set_alignment(_ options: OpaquePointer?, _ alignment: Int32) -> Int32 {
+    setOption(options) { (settings) throws(UVSegError) in
+        settings.alignment = try choice(alignment, of: SupportAlignment.allCases, "alignment", "uvs_alignment")
+    }
+}
+
+@_cdecl("uvs_options_set_method")
+public func uvs_options_set_method(_ options: OpaquePointer?, _ method: Int32) -> Int32 {
+    setOption(options) { (settings) throws(UVSegError) in
+        settings.method = try choice(method, of: SegmentationMethod.allCases, "method", "uvs_method")
+    }
+}
+
+@_cdecl("uvs_options_set_fusion")
+public func uvs_options_set_fusion(_ options: OpaquePointer?, _ fusion: Int32) -> Int32 {
+    setOption(options) { (settings) throws(UVSegError) in
+        settings.fusion = try choice(fusion, of: LabelFusion.allCases, "fusion", "uvs_fusion")
+    }
+}
+
+/// The case a C enumeration value stands for: its position in `cases`, the header's order.
+private func choice<Choice>(
+    _ value: Int32, of cases: [Choice], _ name: String, _ type: String
+) throws(UVSegError) -> Choice {
+    guard cases.indices.contains(Int(value)) else {
+        throw .invalidArgument("\(name) must be a \(type) value (0 to \(cases.count - 1)), got \(value)")
+    }
+    return cases[Int(value)]
 }
 
 @_cdecl("uvs_options_set_support_size")
@@ -121,5 +148,6 @@ public func uvs_options_set_threads(_ options: OpaquePointer?, _ threads: Int32)
             throw .invalidArgument("threads must be from 1 to \(UniverSegNetwork.maximumThreadCount), got \(threads)")
         }
         object.threads = count
+        object.segmentation.threads = count
     }
 }

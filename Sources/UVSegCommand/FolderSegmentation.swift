@@ -114,6 +114,7 @@ struct FolderSegmentation {
             let labels = try segmenter.check(query: volume, support: support.volumes)
             try SegmentCommand.requireWritableLabels(labels)
             let result = try segmenter.segment(query: volume, support: support, progress: progress)
+            AlignmentWarning.print(result.alignments, query: query)
             try NIfTIWriter.write([NIfTIWriter.Output.labelMap(result.labelVolume, to: output)])
             return record(.ok, metrics: try metrics(of: output, study: name))
         } catch {

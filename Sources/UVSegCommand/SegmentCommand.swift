@@ -120,6 +120,7 @@ struct SegmentCommand: ParsableCommand {
             defer { bar.finish() }
             result = try segmenter.segment(query: queryVolume, support: supportVolumes, progress: bar.reporter)
         }
+        AlignmentWarning.print(result.alignments, query: query)
         var files = [try NIfTIWriter.Output.labelMap(result.labelVolume, to: out)]
         if let probabilities {
             files.append(try NIfTIWriter.Output.probabilityMaps(result.probabilities.map(\.volume), to: probabilities))

@@ -5,6 +5,9 @@ import Network
 import Workflow
 
 extension SupportStrategy: ExpressibleByArgument {}
+extension SupportAlignment: ExpressibleByArgument {}
+extension SegmentationMethod: ExpressibleByArgument {}
+extension LabelFusion: ExpressibleByArgument {}
 
 /// The options `segment` and `validate` share: the model and how each volume is segmented.
 struct SegmentationArguments: ParsableArguments {
@@ -19,6 +22,15 @@ struct SegmentationArguments: ParsableArguments {
 
     @Option(help: "Checkpoint of the network (.pt or .safetensors); default: the built-in model.")
     var weights: String?
+
+    @Option(help: "How support volumes are brought onto the query: registered to it (affine, or affine then deformable) and resampled onto its grid, or used as stored.")
+    var align: SupportAlignment = SegmentationOptions().alignment
+
+    @Option(help: "What segments: the network from support slices, atlas propagation of the support's labels (fused over support volumes), or the mean of both.")
+    var method: SegmentationMethod = SegmentationOptions().method
+
+    @Option(help: "How atlas propagation combines several support volumes: the same say each, or weighted by local image similarity.")
+    var fusion: LabelFusion = SegmentationOptions().fusion
 
     @Option(help: "Plane to segment along, or all three with their probabilities averaged.")
     var plane: PlaneChoice = .axial
@@ -53,7 +65,7 @@ struct SegmentationArguments: ParsableArguments {
     @Option(parsing: .unconditional, help: "CT window LEVEL,WIDTH in HU, used instead of percentiles.")
     var ctWindow: String?
 
-    @Option(parsing: .unconditional, help: "Threads of the network (default: every core); results do not depend on it.")
+    @Option(parsing: .unconditional, help: "Threads of the network and the alignment (default: every core); results do not depend on it.")
     var threads: Int?
 
     @Flag(help: "No progress bar and no closing line.")
@@ -78,6 +90,10 @@ struct SegmentationArguments: ParsableArguments {
         options.fillHoles = fillHoles
         options.maxEmptyShare = emptyShare
         options.seed = seed
+        options.alignment = align
+        options.method = method
+        options.fusion = fusion
+        options.threads = threadCount
         if let ctWindow {
             let values = try Self.pair(ctWindow, "--ct-window")
             options.intensity = .window(level: values.0, width: values.1)

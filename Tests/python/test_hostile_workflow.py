@@ -7,7 +7,8 @@ message (or a result), never with a signal.
 - a support pool of two canvases per support slice far beyond the memory limit: a 1 x 1 x 5000
   support at input size 1024, or an ordinary 64 x 64 x 400 support with a checkpoint declaring
   `uvseg.input_size` = 1024;
-- per-label probabilities of 255 labels on a 256 x 256 x 32 query (2 GiB that were held twice).
+- per-label probabilities of 255 labels on a 256 x 256 x 32 query (2 GiB that were held twice),
+  and the atlas's sums of 255 labels on a 512 x 512 x 40 query.
 """
 import nibabel as nib
 import numpy as np
@@ -49,6 +50,9 @@ def segment_through_c_api(query_path, support, *, model="default", setters=""):
         model, options, result = HANDLE(), HANDLE(), HANDLE()
         assert {load} == OK, lib.uvs_last_error()
         assert lib.uvs_options_create(ctypes.byref(options)) == OK
+        # The network on the support as stored (UVS_ALIGN_NONE, UVS_METHOD_NETWORK): its pools,
+        # canvases and probabilities are what these inputs attack.
+        assert lib.uvs_options_set_alignment(options, 0) == OK and lib.uvs_options_set_method(options, 0) == OK
         {setters}
         images = (VOLUME * 1)(read({str(support[0])!r}))
         labels = (VOLUME * 1)(read({str(support[1])!r}))
@@ -61,7 +65,7 @@ def segment_through_c_api(query_path, support, *, model="default", setters=""):
 def segment_through_command(uvseg_command, folder, query_path, support, *options):
     out = folder / "out.nii.gz"
     result = run_limited([uvseg_command, "segment", "--query", query_path, "--support", f"{support[0]}:{support[1]}",
-                          "--out", out, "--quiet", *options], timeout=300)
+                          "--out", out, "--quiet", "--align", "none", "--method", "network", *options], timeout=300)
     return result, out
 
 
@@ -148,3 +152,14 @@ def test_the_command_segments_255_labels_on_a_large_query(uvseg_command, many_la
         uvseg_command, folder, query_path, support, "--weights", small_weights(folder, "8"))
     assert result.returncode == 0, result.stderr
     assert nib.load(out).shape == (256, 256, 32)
+
+
+def test_the_atlas_of_255_labels_on_a_huge_query_is_refused_for_memory(tmp_path):
+    """Atlas propagation sums one probability per label on the query's grid: 255 labels on a
+    512 x 512 x 40 query would need 10 GiB, refused before any of it is made."""
+    labels = np.broadcast_to(np.arange(1, 256), (16, 16, 255))
+    outcome = segment_through_c_api(
+        query(tmp_path, (512, 512, 40)), labelled(tmp_path, "labels", labels),
+        setters="assert lib.uvs_options_set_method(options, 1) == OK")
+    assert outcome["status"] == OUT_OF_MEMORY, outcome["message"]
+    assert "aligned to the query" in outcome["message"]

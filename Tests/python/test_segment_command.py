@@ -28,7 +28,8 @@ def test_segment_writes_maps_on_the_query_grid(uvseg_command, data):
     out, probabilities = folder / "out" / "labels.nii.gz", folder / "out" / "probabilities.nii"
     out.parent.mkdir()
     arguments = ["segment", "--query", query[0], "--out", out, "--probabilities", probabilities,
-                 "--weights", weights, "--plane", "all", "--support-size", "8", "--tta", "--ensemble", "2"]
+                 "--weights", weights, "--plane", "all", "--support-size", "8", "--tta", "--ensemble", "2",
+                 "--align", "none", "--method", "network"]
     for image, labels in supports:
         arguments += ["--support", f"{image}:{labels}"]
     result = run(uvseg_command, *arguments)

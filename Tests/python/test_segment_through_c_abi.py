@@ -28,6 +28,9 @@ def setup(api, tmp_path):
     labels = (VOLUME * 2)(*[read_volume(api, label) for _, label in pairs])
     options = ctypes.c_void_p()
     check(api, api.uvs_options_create(ctypes.byref(options)))
+    # The network on the support as stored (UVS_ALIGN_NONE, UVS_METHOD_NETWORK): what most tests check.
+    check(api, api.uvs_options_set_alignment(options, 0))
+    check(api, api.uvs_options_set_method(options, 0))
     check(api, api.uvs_options_set_input_size(options, 32))
     check(api, api.uvs_options_set_support_size(options, 6))
     yield model, query, query_paths, images, labels, options
@@ -103,3 +106,43 @@ def test_bad_arguments_are_refused(api, setup):
     assert api.uvs_options_set_input_size(options, -1) == INVALID_ARGUMENT
     assert api.uvs_options_set_input_size(options, 1025) == INVALID_ARGUMENT
     assert api.uvs_options_set_threads(options, 0) == INVALID_ARGUMENT
+
+
+def alignments(api, result):
+    reports = []
+    for index in range(api.uvs_segmentation_alignment_count(result)):
+        affine, final = ctypes.c_double(), ctypes.c_double()
+        check(api, api.uvs_segmentation_alignment(result, index, ctypes.byref(affine), ctypes.byref(final)))
+        reports.append((affine.value, final.value))
+    return reports
+
+
+def test_alignment_method_and_fusion_are_options_and_alignments_are_reported(api, setup):
+    model, query, _, images, labels, options = setup
+    for setter, count in ((api.uvs_options_set_alignment, 3), (api.uvs_options_set_method, 3),
+                          (api.uvs_options_set_fusion, 2)):
+        assert setter(options, count) == INVALID_ARGUMENT and setter(options, -1) == INVALID_ARGUMENT
+        assert setter(None, 0) == INVALID_ARGUMENT
+    result = ctypes.c_void_p()
+    check(api, api.uvs_segment_volume(model, query, images, labels, 2, options, ctypes.byref(result)))
+    assert api.uvs_segmentation_alignment_count(result) == 0  # the setup's UVS_ALIGN_NONE
+    api.uvs_segmentation_free(result)
+
+    seen = []
+    progress = PROGRESS(lambda fraction, stage, _: seen.append(stage.decode()) or 0)
+    check(api, api.uvs_options_set_progress(options, progress, None))
+    check(api, api.uvs_options_set_alignment(options, 1))  # UVS_ALIGN_AFFINE
+    check(api, api.uvs_options_set_method(options, 1))  # UVS_METHOD_ATLAS
+    check(api, api.uvs_options_set_fusion(options, 0))  # UVS_FUSION_MAJORITY
+    check(api, api.uvs_segment_volume(model, query, images, labels, 2, options, ctypes.byref(result)))
+    try:
+        reports = alignments(api, result)
+        out = ctypes.c_double()
+        assert api.uvs_segmentation_alignment(result, 2, ctypes.byref(out), ctypes.byref(out)) == INVALID_ARGUMENT
+        assert api.uvs_segmentation_alignment(result, 0, None, ctypes.byref(out)) == INVALID_ARGUMENT
+    finally:
+        api.uvs_segmentation_free(result)
+    assert len(reports) == 2
+    assert all(0 <= affine <= 1 and 0 <= final <= 1 for affine, final in reports)
+    assert "aligning" in seen and "segmenting" not in seen
+    assert api.uvs_segmentation_alignment_count(None) == 0

@@ -36,6 +36,8 @@ def options(api):
     options = ctypes.c_void_p()
     check(api, api.uvs_options_create(ctypes.byref(options)))
     check(api, api.uvs_options_set_strategy(options, RANDOM_STRATEGY))
+    check(api, api.uvs_options_set_alignment(options, 0))  # the network on the support as stored
+    check(api, api.uvs_options_set_method(options, 0))
     yield options
     api.uvs_options_free(options)
 
@@ -51,6 +53,8 @@ def validation(api, cases):
     options = ctypes.c_void_p()
     check(api, api.uvs_options_create(ctypes.byref(options)))
     check(api, api.uvs_options_set_strategy(options, RANDOM_STRATEGY))
+    check(api, api.uvs_options_set_alignment(options, 0))  # the network on the support as stored
+    check(api, api.uvs_options_set_method(options, 0))
     seen = []
     progress = PROGRESS(lambda fraction, stage, _: seen.append((fraction, stage.decode())) or 0)
     check(api, api.uvs_options_set_progress(options, progress, None))
@@ -64,7 +68,7 @@ def validation(api, cases):
 def test_the_report_is_the_one_the_command_prints(api, cases, validation, uvseg_command):
     paths, weights, *_ = cases
     arguments = ["validate", "--weights", weights, "--support-sizes", ",".join(map(str, SIZES)), "--json",
-                 "--strategy", "random"]
+                 "--strategy", "random", "--align", "none", "--method", "network"]
     for image, labels in paths:
         arguments += ["--case", f"{image}:{labels}"]
     result = subprocess.run([str(uvseg_command), *map(str, arguments)], capture_output=True, text=True, timeout=600)

@@ -4,6 +4,8 @@
 public enum ProgressStage: String, Sendable, CaseIterable {
     /// Checking inputs, preparing intensities, reorienting volumes.
     case preparing
+    /// Registering support volumes to the query and carrying their labels onto it.
+    case aligning
     /// Choosing support slices and running the network on query slices.
     case segmenting
     /// Fusing planes, combining labels and post-processing the label map.

@@ -27,6 +27,14 @@ public struct SegmentationOptions: Sendable, Equatable {
     public var seed: UInt64 = 0
     /// How query and support intensities are brought to [0, 1].
     public var intensity: IntensityPreparation = .standard
+    /// How support volumes are brought onto the query before slices are chosen or labels carried.
+    public var alignment: SupportAlignment = .deformable
+    /// What produces the probabilities: the network, atlas propagation, or both averaged.
+    public var method: SegmentationMethod = .atlas
+    /// How atlas propagation combines the labels of several support volumes.
+    public var fusion: LabelFusion = .local
+    /// Threads of alignment and label fusion; 0 uses every core. Results do not depend on it.
+    public var threads: Int = 0
 
     /// The most labels one run segments when the caller does not list them.
     public static let maximumLabelCount = 255
@@ -51,6 +59,7 @@ public struct SegmentationOptions: Sendable, Equatable {
                 throw .invalidArgument("a label to segment must be from 1 to \(LabelMap.largestLabel), got \(label)")
             }
         }
+        guard threads >= 0 else { throw .invalidArgument("the thread count must not be negative, got \(threads)") }
         try intensity.validate()
     }
 }

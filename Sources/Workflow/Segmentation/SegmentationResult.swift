@@ -12,6 +12,8 @@ public struct SegmentationResult: Sendable {
     public let probabilities: [LabelProbabilities]
     /// The query's header fields (its NIfTI version among them), carried by every volume of the result.
     public let queryMetadata: VolumeMetadata
+    /// Per support volume, how well it lined up with the query; empty without alignment.
+    public let alignments: [AlignmentReport]
 
     /// The label map as a volume with the query's header fields, as it is written.
     public var labelVolume: Volume {

@@ -29,19 +29,35 @@ public struct VolumeSegmenter {
     /// `.outOfMemory` naming what would not fit when the call would need more than the model's
     /// `memoryLimit` (see `SegmentationFootprint`).
     public func check(query: Volume, support: [LabelledVolume]) throws(UVSegError) -> [Int32] {
-        try plan(query: query, support: support).labels
+        guard usesSupportAsStored else { return try planAlignment(query: query, support: support).labels }
+        return try plan(query: query, support: support).labels
+    }
+
+    /// With alignment or the atlas: the labels to segment, and the call's budget charged with
+    /// what aligning needs beyond registration's own (the network's footprint is charged once the
+    /// volumes are aligned).
+    private func planAlignment(
+        query: Volume, support: [LabelledVolume]
+    ) throws(UVSegError) -> (labels: [Int32], budget: MemoryBudget) {
+        let labels = try checkedLabels(query: query, support: support).labels
+        var budget = MemoryBudget(limit: model.memoryLimit)
+        try budget.charge(
+            AlignedSupport.bytes(query: query, supportCount: support.count, labelCount: labels.count, options: options),
+            of: 1, for: "the support volumes aligned to the query and the atlas's sums")
+        return (labels, budget)
     }
 
     /// `check`'s labels, and the working memory each model call may use: what the call's budget
-    /// leaves once the workflow's own structures are charged.
+    /// leaves once `precharged` bytes and the workflow's own structures are charged.
     private func plan(
-        query: Volume, support: [LabelledVolume]
+        query: Volume, support: [LabelledVolume], precharged: Int = 0
     ) throws(UVSegError) -> (labels: [Int32], modelMemoryLimit: Int) {
         let (labels, supportLabelCount) = try checkedLabels(query: query, support: support)
         let footprint = try SegmentationFootprint(
             query: query, support: support, labelCount: labels.count, supportLabelCount: supportLabelCount,
             options: options, side: model.inputSize)
         var budget = MemoryBudget(limit: model.memoryLimit)
+        try budget.charge(precharged, of: 1, for: "the support volumes aligned to the query")
         return (labels, try footprint.charge(into: &budget, model: model))
     }
 
@@ -96,6 +112,17 @@ public struct VolumeSegmenter {
     public func prepare(
         support: [LabelledVolume], progress: ProgressReporter = .silent
     ) throws(UVSegError) -> PreparedSupport {
+        // Aligned support is prepared per query, once it is on the query's grid.
+        guard usesSupportAsStored else { return PreparedSupport(volumes: support, cases: []) }
+        return PreparedSupport(volumes: support, cases: try preparedCases(support, progress: progress))
+    }
+
+    /// Whether the network reads the support volumes as given, without alignment or atlas.
+    private var usesSupportAsStored: Bool { options.alignment == .none && options.method == .network }
+
+    private func preparedCases(
+        _ support: [LabelledVolume], progress: ProgressReporter
+    ) throws(UVSegError) -> [PreparedCase] {
         var cases = [PreparedCase]()
         for (index, member) in support.enumerated() {
             try progress.report(Double(index) / Double(support.count), .preparing)
@@ -103,7 +130,7 @@ public struct VolumeSegmenter {
                 member.image, prepared: options.intensity.prepare(member.image.voxels),
                 labels: member.labels.labels.map(Float.init)).prepared)
         }
-        return PreparedSupport(volumes: support, cases: cases)
+        return cases
     }
 
     /// Segments `query` from support prepared by `prepare` with the same options. Its progress
@@ -111,13 +138,61 @@ public struct VolumeSegmenter {
     public func segment(
         query: Volume, support: PreparedSupport, progress: ProgressReporter = .silent
     ) throws(UVSegError) -> SegmentationResult {
+        guard usesSupportAsStored else { return try segmentAligned(query: query, support: support.volumes, progress: progress) }
         let (labels, modelMemoryLimit) = try plan(query: query, support: support.volumes)
         try progress.report(0.05, .preparing)
+        let probabilities = try networkProbabilities(
+            query: query, support: support.cases, labels: labels, modelMemoryLimit: modelMemoryLimit,
+            progress: progress.part(from: 0.05, to: 0.95))
+        return try result(query: query, labels: labels, probabilities: probabilities, alignments: [], progress: progress)
+    }
+
+    /// Segments `query` with the support volumes first carried onto its grid: by the network on
+    /// the aligned volumes, by atlas propagation, or by both (`options.method`).
+    private func segmentAligned(
+        query: Volume, support: [LabelledVolume], progress: ProgressReporter
+    ) throws(UVSegError) -> SegmentationResult {
+        // Registration works within what the budget leaves.
+        let (labels, budget) = try planAlignment(query: query, support: support)
+        try progress.report(0.05, .preparing)
+        let usesNetwork = options.method != .atlas
+        let alignmentShare = usesNetwork ? 0.4 : 0.9
+        let aligned = try AlignedSupport.align(
+            support, to: query, labels: labels, options: options, memoryLimit: budget.remaining,
+            progress: progress.part(from: 0.05, to: 0.05 + alignmentShare))
+        guard usesNetwork else {
+            return try result(
+                query: query, labels: labels, probabilities: aligned.atlasProbabilities, alignments: aligned.reports,
+                progress: progress)
+        }
+        let (networkLabels, modelMemoryLimit) = try plan(query: query, support: aligned.volumes, precharged: budget.charged)
+        guard networkLabels == labels else {
+            throw .invalidArgument(
+                "a label of the support lies outside the query's field of view once aligned; choose the labels to "
+                    + "segment or use the atlas method")
+        }
+        let networkProgress = progress.part(from: 0.05 + alignmentShare, to: 0.95)
+        let cases = try preparedCases(aligned.volumes, progress: networkProgress.part(from: 0, to: 0.05))
+        var probabilities = try networkProbabilities(
+            query: query, support: cases, labels: labels, modelMemoryLimit: modelMemoryLimit,
+            progress: networkProgress.part(from: 0.05, to: 1))
+        if options.method == .fused {
+            for (index, atlas) in aligned.atlasProbabilities.enumerated() {
+                for voxel in atlas.indices { probabilities[index][voxel] = (probabilities[index][voxel] + atlas[voxel]) / 2 }
+            }
+        }
+        return try result(
+            query: query, labels: labels, probabilities: probabilities, alignments: aligned.reports, progress: progress)
+    }
+
+    /// Per label, the network's probabilities on the query's grid, averaged over planes.
+    private func networkProbabilities(
+        query: Volume, support preparedSupport: [PreparedCase], labels: [Int32], modelMemoryLimit: Int,
+        progress planesProgress: ProgressReporter
+    ) throws(UVSegError) -> [[Float]] {
         let (preparedQuery, queryReorientation) = try PreparedCase.oriented(
             query, prepared: options.intensity.prepare(query.voxels), labels: [])
-        let preparedSupport = support.cases
-        let planesProgress = progress.part(from: 0.05, to: 0.95)
-        // The sum over planes, then (divided in place) the mean: the result's probabilities.
+        // The sum over planes, then (divided in place) the mean.
         var probabilities = [[Float]](repeating: [Float](repeating: 0, count: query.voxels.count), count: labels.count)
         for (planeIndex, plane) in options.planes.enumerated() {
             let planeProgress = planesProgress.part(planeIndex, of: options.planes.count)
@@ -137,11 +212,20 @@ public struct VolumeSegmenter {
                 for voxel in native.indices { probabilities[index][voxel] += native[voxel] }
             }
         }
-        try progress.report(0.95, .combining)
         let planeCount = Float(options.planes.count)
         for index in probabilities.indices {
             for voxel in probabilities[index].indices { probabilities[index][voxel] /= planeCount }
         }
+        return probabilities
+    }
+
+    /// The finished result: the label map of `probabilities`, post-processed, and every volume
+    /// with the query's grid and header fields.
+    private func result(
+        query: Volume, labels: [Int32], probabilities: [[Float]], alignments: [AlignmentReport],
+        progress: ProgressReporter
+    ) throws(UVSegError) -> SegmentationResult {
+        try progress.report(0.95, .combining)
         let labelMap = try postProcessed(
             LabelMap(Volume(
                 size: query.size, voxels: Self.mostProbableLabels(probabilities, labels: labels),
@@ -154,7 +238,7 @@ public struct VolumeSegmenter {
                     label: label,
                     volume: Volume(size: query.size, voxels: values, geometry: query.geometry, metadata: query.metadata))
             },
-            queryMetadata: query.metadata)
+            queryMetadata: query.metadata, alignments: alignments)
     }
 
     /// Per voxel, the label whose probability is highest and above 0.5 (the first of equals), else 0.

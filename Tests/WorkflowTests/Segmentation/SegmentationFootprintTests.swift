@@ -10,6 +10,9 @@ import Testing
 
     static func options(_ configure: (inout SegmentationOptions) -> Void = { _ in }) -> SegmentationOptions {
         var options = SegmentationOptions()
+        // The network on the support as stored: the footprint these tests measure.
+        options.alignment = .none
+        options.method = .network
         options.supportSize = 8
         configure(&options)
         return options
@@ -76,7 +79,7 @@ import Testing
         let (query, _) = try phantom.volumes(.ras)
         let model = IdentityModel(inputSize: 8, memoryLimit: 256 << 20)
         let error = #expect(throws: UVSegError.self) {
-            try VolumeSegmenter(model: model, options: SegmentationOptions())
+            try VolumeSegmenter(model: model, options: Self.options())
                 .segment(query: query, support: [try phantom.labelledVolume(.ras)])
         }
         #expect(error?.kind == .outOfMemory)
@@ -97,9 +100,9 @@ import Testing
         let cases = try (0..<3).map { _ in try Self.phantom.labelledVolume(.ras) }
         // Support sets of more than 4 slices need more working memory than there is.
         let model = IdentityModel(inputSize: 8, workingMemory: { $0 > 4 ? Int.max / 2 : 0 })
-        try LocalValidation(model: model, options: SegmentationOptions(), supportSizes: [2, 4]).check(cases: cases)
+        try LocalValidation(model: model, options: Self.options(), supportSizes: [2, 4]).check(cases: cases)
         let error = #expect(throws: UVSegError.self) {
-            try LocalValidation(model: model, options: SegmentationOptions(), supportSizes: [2, 8]).check(cases: cases)
+            try LocalValidation(model: model, options: Self.options(), supportSizes: [2, 8]).check(cases: cases)
         }
         #expect(error?.kind == .outOfMemory)
         #expect(error?.message.contains("8 support slices") == true, "\(error?.message ?? "")")

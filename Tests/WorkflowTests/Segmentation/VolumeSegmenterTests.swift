@@ -9,6 +9,9 @@ import Testing
         -> SegmentationOptions
     {
         var options = SegmentationOptions()
+        // The network on the support as stored: what these tests check.
+        options.alignment = .none
+        options.method = .network
         options.planes = planes
         options.supportSize = 4
         configure(&options)

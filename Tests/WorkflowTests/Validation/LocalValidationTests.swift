@@ -18,6 +18,8 @@ import Testing
         }
         let model = IdentityModel.sharp(inputSize: 16)
         var options = SegmentationOptions()
+        options.alignment = .none
+        options.method = .network
         options.strategy = .random
         var lastFraction = 0.0
         let report = try LocalValidation(model: model, options: options, supportSizes: [2, 5]).run(

@@ -61,7 +61,8 @@ def test_segmenting_adds_a_labels_layer_over_the_query(viewer_with_phantoms, qtb
     np.testing.assert_array_equal(result.data, expected)
     assert widget.progress.value() == 100 and widget.status.text().startswith("done")
     assert set(np.unique(result.data)) <= {0, 1, 2}
-    assert stages and stages[-1][0] == 1.0 and {"preparing", "segmenting"} <= {stage for _, stage in stages}
+    # The defaults: support aligned to the query, then atlas propagation.
+    assert stages and stages[-1][0] == 1.0 and {"preparing", "aligning", "combining"} <= {stage for _, stage in stages}
 
 
 def test_cancel_stops_the_worker_and_adds_nothing(viewer_with_phantoms, qtbot):

@@ -9,7 +9,8 @@ import pytest
 import uvseg
 from conftest import COMMAND, WEIGHTS
 
-QUICK = dict(support_size=3, input_size=32)
+# The network on the support as stored, small: what most tests here check.
+QUICK = dict(align="none", method="network", support_size=3, input_size=32)
 
 
 @pytest.mark.parametrize("nifti_version", [1, 2])
@@ -101,3 +102,28 @@ def test_a_result_is_never_written_over_its_query(model, cases, tmp_path):
     assert query.read_bytes() == before
     result.write_label_map(tmp_path / "labels.nii.gz")
     assert nib.load(tmp_path / "labels.nii.gz").shape == nib.load(query).shape
+
+
+def test_alignment_and_method_reach_the_library(model, cases):
+    """The defaults align each support volume and report how well; atlas propagation without
+    alignment copies the labels of a support volume given as its own query; bad names are refused."""
+    (query, truth), *support = cases
+    images, label_maps = [image for image, _ in support], [labels for _, labels in support]
+    aligned = uvseg.segment(model, query, images[:2], label_maps[:2])
+    assert len(aligned.alignments) == 2
+    for alignment in aligned.alignments:
+        assert 0 <= alignment.affine_similarity <= 1 and uvseg.POOR_SIMILARITY < alignment.similarity <= 1
+    assert uvseg.segment(model, query, images, label_maps, **QUICK).alignments == []
+    copied = uvseg.segment(model, images[0], images[:1], label_maps[:1], align="none", method="atlas")
+    np.testing.assert_array_equal(copied.label_map.to_numpy(), np.asanyarray(nib.load(label_maps[0]).dataobj))
+    fused = uvseg.segment(model, query, images[:1], label_maps[:1], align="affine", method="fused", **{
+        key: QUICK[key] for key in ("support_size", "input_size")})
+    network = uvseg.segment(model, query, images[:1], label_maps[:1], align="affine", method="network", **{
+        key: QUICK[key] for key in ("support_size", "input_size")})
+    atlas = uvseg.segment(model, query, images[:1], label_maps[:1], align="affine", method="atlas")
+    np.testing.assert_allclose(fused.probabilities[1].to_numpy(),
+                               (network.probabilities[1].to_numpy() + atlas.probabilities[1].to_numpy()) / 2,
+                               atol=1e-6)
+    for name, value in (("align", "rigid"), ("method", "ensemble"), ("fusion", "mean")):
+        with pytest.raises(ValueError, match=f"{name} must be one of"):
+            uvseg.segment(model, query, images, label_maps, **{name: value})

@@ -19,6 +19,10 @@ from ._layers import LayerData, segment_layers
 # (label shown, uvseg plane): see _layers for why axis 0, napari's slider axis, is "axial".
 PLANES = [("axis 0, the slider's (axial)", "axial"), ("axis 1 (coronal)", "coronal"),
           ("axis 2 (sagittal)", "sagittal"), ("all three, averaged", "all")]
+# (label shown, uvseg setting), the library's default first.
+ALIGNMENTS = [("deformable registration", "deformable"), ("affine registration", "affine"),
+              ("none: as stored", "none")]
+METHODS = [("atlas propagation", "atlas"), ("network", "network"), ("both, averaged", "fused")]
 
 
 def _layer_names(viewer: Any, kind: type) -> List[str]:
@@ -85,6 +89,12 @@ class SegmentationWidget(QWidget):
         add_example.clicked.connect(self.add_support_row)
 
         self.query = QComboBox()
+        self.align = QComboBox()
+        for label, alignment in ALIGNMENTS:
+            self.align.addItem(label, alignment)
+        self.method = QComboBox()
+        for label, method in METHODS:
+            self.method.addItem(label, method)
         self.plane = QComboBox()
         for label, plane in PLANES:
             self.plane.addItem(label, plane)
@@ -117,6 +127,8 @@ class SegmentationWidget(QWidget):
         form.addRow(self._support_layout)
         form.addRow(add_example)
         form.addRow("Query image", self.query)
+        form.addRow("Examples aligned by", self.align)
+        form.addRow("Segmented by", self.method)
         form.addRow("Slices along", self.plane)
         form.addRow("Support size", self.support_size)
         form.addRow("Ensemble", self.ensemble)
@@ -180,7 +192,8 @@ class SegmentationWidget(QWidget):
 
     def settings(self) -> Dict[str, Any]:
         """The uvseg.segment settings the controls describe."""
-        return dict(plane=self.plane.currentData(), support_size=self.support_size.value(),
+        return dict(align=self.align.currentData(), method=self.method.currentData(),
+                    plane=self.plane.currentData(), support_size=self.support_size.value(),
                     ensemble=self.ensemble.value(), input_size=self.input_size.value(),
                     largest_component=self.largest_component.isChecked(), fill_holes=self.fill_holes.isChecked())
 

@@ -25,7 +25,7 @@ from .errors import (BadFormatError, CancelledError, Error, InputOutputError, In
 from .labels import fill_holes, keep_largest_components
 from .metrics import Metrics, evaluate
 from .model import Model
-from .segmentation import Segmentation, segment
+from .segmentation import POOR_SIMILARITY, Alignment, Segmentation, segment
 from .validation import Validation, validate
 from .volume import Volume
 
@@ -33,7 +33,7 @@ from .volume import Volume
 __version__ = importlib.metadata.version("uvseg")
 
 __all__ = [
-    "BadFormatError", "CancelledError", "Error", "InputOutputError", "InvalidArgumentError",
+    "POOR_SIMILARITY", "Alignment", "BadFormatError", "CancelledError", "Error", "InputOutputError", "InvalidArgumentError",
     "LibraryNotFoundError", "Metrics", "Model", "OutOfMemoryError", "Segmentation", "UnsupportedError",
     "Validation", "Volume", "evaluate", "fill_holes", "keep_largest_components", "library_path",
     "library_version", "segment", "segment_cohort", "validate",

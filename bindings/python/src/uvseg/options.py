@@ -24,6 +24,9 @@ _set_progress = function("uvs_options_set_progress", STATUS, HANDLE, PROGRESS_FU
 
 PLANES = {"axial": 0, "coronal": 1, "sagittal": 2, "all": 3}
 STRATEGIES = {"position": 0, "random": 1, "similar": 2}
+ALIGNMENTS = {"none": 0, "affine": 1, "deformable": 2}
+METHODS = {"network": 0, "atlas": 1, "fused": 2}
+FUSIONS = {"majority": 0, "local": 1}
 
 
 def _choice(names: Dict[str, int], what: str) -> Callable[[Any], Tuple[int]]:
@@ -59,6 +62,9 @@ def _setter(name: str, *argtypes: Any) -> CFunction:
 _i32, _f64 = ctypes.c_int32, ctypes.c_double
 # keyword: (C setter, conversion of the Python value to the setter's arguments)
 _SETTERS: Dict[str, Tuple[CFunction, Callable[[Any], tuple]]] = {
+    "align": (_setter("alignment", _i32), _choice(ALIGNMENTS, "align")),
+    "method": (_setter("method", _i32), _choice(METHODS, "method")),
+    "fusion": (_setter("fusion", _i32), _choice(FUSIONS, "fusion")),
     "plane": (_setter("plane", _i32), _choice(PLANES, "plane")),
     "strategy": (_setter("strategy", _i32), _choice(STRATEGIES, "strategy")),
     "support_size": (_setter("support_size", _i32), _int32("support_size")),

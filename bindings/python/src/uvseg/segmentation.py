@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import ctypes
-from typing import Dict, Optional, Sequence, Tuple
+from typing import Dict, List, NamedTuple, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -19,10 +19,24 @@ _label_map = function("uvs_segmentation_label_map", STATUS, HANDLE, HANDLE_OUT)
 _label_count = function("uvs_segmentation_label_count", ctypes.c_int32, HANDLE)
 _probabilities = function("uvs_segmentation_probabilities", STATUS, HANDLE, ctypes.c_int32,
                           ctypes.POINTER(ctypes.c_int32), HANDLE_OUT)
+_alignment_count = function("uvs_segmentation_alignment_count", ctypes.c_int32, HANDLE)
+_alignment = function("uvs_segmentation_alignment", STATUS, HANDLE, ctypes.c_int32,
+                      ctypes.POINTER(ctypes.c_double), ctypes.POINTER(ctypes.c_double))
 
 
 class _Result(Handle):
     _free = _free
+
+
+class Alignment(NamedTuple):
+    """How well one support volume lined up with the query (uvs_segmentation_alignment): the
+    correlation ratio in [0, 1] after the affine step and after the whole alignment; below about
+    `POOR_SIMILARITY` the volumes did not line up and the result is likely wrong."""
+    affine_similarity: float
+    similarity: float
+
+
+POOR_SIMILARITY = 0.5
 
 
 class Segmentation:
@@ -32,11 +46,14 @@ class Segmentation:
     Attributes:
         label_map: each voxel's label (0 = background), as a `Volume`.
         probabilities: label value -> float32 probability `Volume`, ascending labels.
+        alignments: per support volume, in order, an `Alignment`; empty when align="none".
     """
 
-    def __init__(self, label_map: Volume, probabilities: Dict[int, Volume]):
+    def __init__(self, label_map: Volume, probabilities: Dict[int, Volume],
+                 alignments: Sequence[Alignment] = ()):
         self.label_map = label_map
         self.probabilities = probabilities
+        self.alignments: List[Alignment] = list(alignments)
 
     @property
     def labels(self) -> Tuple[int, ...]:
@@ -64,6 +81,7 @@ def volume_handles(volumes: Sequence[Volume]) -> ctypes.Array:
 
 def segment(model: Model, query: VolumeLike, support_images: Sequence[VolumeLike],
             support_labels: Sequence[VolumeLike], *,
+            align: Optional[str] = None, method: Optional[str] = None, fusion: Optional[str] = None,
             plane: Optional[str] = None, strategy: Optional[str] = None,
             support_size: Optional[int] = None, empty_share: Optional[float] = None,
             ensemble: Optional[int] = None, flip_augmentation: Optional[bool] = None,
@@ -79,6 +97,13 @@ def segment(model: Model, query: VolumeLike, support_images: Sequence[VolumeLike
     map of support_images[i]. Settings left at None keep the library's defaults
     (include/uvseg.h, "Volume segmentation settings"):
 
+        align              how support volumes are brought onto the query: "deformable" (default:
+                           affine then demons registration), "affine", or "none" (as stored)
+        method             what segments: "atlas" (default: the support's labels carried through
+                           the alignment and fused), "network" (the in-context network, slice by
+                           slice), or "fused" (the mean of both probabilities)
+        fusion             how atlas propagation combines support volumes: "local" (default:
+                           weighted by local image similarity) or "majority"
         plane              "axial" (default), "coronal", "sagittal" or "all" (averaged)
         strategy           how support slices are chosen: "position" (default), "random", "similar"
         support_size       most slices per support set [64]
@@ -94,7 +119,7 @@ def segment(model: Model, query: VolumeLike, support_images: Sequence[VolumeLike
         input_size         the square size slices are scaled to for the network [0: the model's own]
         threads            threads of each prediction [every core]; results do not depend on it
 
-    progress(fraction, stage) is called between slices on the calling thread; returning True
+    progress(fraction, stage) is called between units of work on the calling thread; returning True
     cancels (raising `uvseg.CancelledError`), and an exception it raises cancels and propagates.
     The GIL is released while the library works, between callbacks.
     """
@@ -104,7 +129,7 @@ def segment(model: Model, query: VolumeLike, support_images: Sequence[VolumeLike
     query_volume = as_volume(query)
     images = [as_volume(image) for image in support_images]
     label_maps = [as_volume(label_map) for label_map in support_labels]
-    settings = dict(plane=plane, strategy=strategy, support_size=support_size, empty_share=empty_share,
+    settings = dict(align=align, method=method, fusion=fusion, plane=plane, strategy=strategy, support_size=support_size, empty_share=empty_share,
                     ensemble=ensemble, flip_augmentation=flip_augmentation, labels=labels,
                     largest_component=largest_component, fill_holes=fill_holes, seed=seed,
                     percentiles=percentiles, ct_window=ct_window, input_size=input_size, threads=threads)
@@ -122,4 +147,9 @@ def segment(model: Model, query: VolumeLike, support_images: Sequence[VolumeLike
             label, volume = ctypes.c_int32(), ctypes.c_void_p()
             _probabilities(result.handle, index, ctypes.byref(label), ctypes.byref(volume))
             probabilities[label.value] = Volume._adopt(volume)
-        return Segmentation(label_volume, probabilities)
+        alignments = []
+        for index in range(_alignment_count(result.handle)):
+            affine, final = ctypes.c_double(), ctypes.c_double()
+            _alignment(result.handle, index, ctypes.byref(affine), ctypes.byref(final))
+            alignments.append(Alignment(affine.value, final.value))
+        return Segmentation(label_volume, probabilities, alignments)
