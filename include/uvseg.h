@@ -541,7 +541,8 @@ int32_t uvs_segmentation_alignment_count(const uvs_segmentation *result);
  * How well aligned support volume number index (0 .. count - 1, the support order) lined up with
  * the query: the correlation ratio, in [0, 1], of its image carried onto the query's grid given the
  * query, after the affine step and after the whole alignment. Below about 0.5 for two scans of one
- * kind the volumes did not line up: warn the user, the result is likely wrong.
+ * kind the volumes did not line up: warn the user, the result is likely wrong. A higher value does
+ * not prove they did (an unrelated smooth image can reach 0.7): an expert checks the result.
  * Errors: UVS_ERROR_INVALID_ARGUMENT (NULL pointer, index out of range).
  */
 uvs_status uvs_segmentation_alignment(const uvs_segmentation *result, int32_t index,

@@ -95,3 +95,23 @@ def test_validate_holds_out_every_case(uvseg_command, tmp_path):
                 for c in report["cases"] if c["support_size"] == summary["support_size"]]
         assert summary["dice"]["mean"] == pytest.approx(np.mean(dice))
         assert summary["dice"]["sd"] == pytest.approx(np.std(dice, ddof=1))
+
+
+def test_a_support_volume_that_does_not_line_up_is_warned_about(uvseg_command, data):
+    """The defaults align each support volume; one whose image has nothing of the query's
+    structure (stripes) lines up poorly, which the command says even with --quiet."""
+    folder, query, supports = data
+    image, labels = supports[0]
+    reference = nib.load(image)
+    i, j, _ = np.indices(reference.shape)
+    stripes = folder / "stripes.nii"
+    nib.save(nib.Nifti1Image((np.sin(i / 2.0) + np.sin(j / 3.0)).astype(np.float32), reference.affine), stripes)
+    out = folder / "labels.nii"
+    good = run(uvseg_command, "segment", "--query", query[0], "--support", f"{image}:{labels}", "--out", out,
+               "--quiet")
+    assert good.returncode == 0 and good.stderr == "", good.stderr
+    poor = run(uvseg_command, "segment", "--query", query[0], "--support", f"{image}:{labels}",
+               "--support", f"{stripes}:{labels}", "--out", folder / "poor.nii", "--quiet")
+    assert poor.returncode == 0, poor.stderr
+    assert poor.stderr.startswith(f"uvseg: warning: support volume 2 lined up poorly with {query[0]}")
+    assert poor.stderr.count("\n") == 1

@@ -4,7 +4,8 @@ public struct AlignmentReport: Sendable, Equatable {
     public let support: Int
     /// The correlation ratio (in [0, 1]) of the support image carried onto the query's grid,
     /// given the query, after the affine step and after the whole alignment. Below about 0.5
-    /// for two scans of one kind, the volumes did not line up.
+    /// for two scans of one kind, the volumes did not line up; a higher value does not prove that
+    /// they did (an unrelated smooth image can reach 0.7).
     public let affineSimilarity: Double
     public let similarity: Double
 
