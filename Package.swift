@@ -54,13 +54,14 @@ let package = Package(
         .executableTarget(name: "RegistrationBench", dependencies: ["Registration", "RegistrationPhantom", "NIfTI"]),
         .target(
             name: "UVSeg",
-            dependencies: ["Workflow", "NIfTI", "Network", "Diagnostics"],
+            // The C layer and the command reach the library through Workflow alone.
+            dependencies: ["Workflow"],
             exclude: ["exports.map"],
             linkerSettings: [.unsafeFlags(["-Xlinker", "--version-script=\(exportList)", "-Xlinker", "-soname=\(soname)"])]),
         .executableTarget(
             name: "UVSegCommand",
             dependencies: [
-                "Workflow", "NIfTI", "Network", "Diagnostics", "NetworkBenchmark",
+                "Workflow", "NetworkBenchmark",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Fixtures are read through #filePath, not bundled as resources.

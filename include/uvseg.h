@@ -186,8 +186,9 @@ int32_t uvs_model_size_multiple(const uvs_model *model);
  * calls then skips mapping and faulting in fresh pages), until uvs_model_free(); when no call is
  * running, it holds about what its last calls used (a call of other sizes runs beside what the
  * last calls left, which it releases when it ends).
- * Each call computes on every core (the result does not depend on the thread count); the volume
- * calls take a thread count through uvs_options_set_threads(). The result does depend, in the
+ * Each call computes on every core; uvs_predict_with_options() takes a thread count through
+ * uvs_options_set_threads(), as the volume calls do (the result does not depend on it). The
+ * result does depend, in the
  * last bits, on whether the CPU has AVX2 and FMA: the library picks its vector kernels at run time.
  * Errors: UVS_ERROR_INVALID_ARGUMENT (NULL pointer, count < 1, size not a multiple, a NaN or
  * infinite input value), UVS_ERROR_OUT_OF_MEMORY (the working memory needed exceeds the library's
@@ -336,6 +337,18 @@ uvs_status uvs_options_set_input_size(uvs_options *options, int32_t size);
 /* Threads of each prediction and of alignment, 1 to 1024 [every core]. Results do not depend on
  * it. The library owns these cores: it sets OpenBLAS to one thread for the process. */
 uvs_status uvs_options_set_threads(uvs_options *options, int32_t threads);
+
+/*
+ * uvs_predict with options (NULL for the defaults), of which it uses the thread count
+ * (uvs_options_set_threads); everything else is as uvs_predict says.
+ */
+uvs_status uvs_predict_with_options(const uvs_model *model,
+                                    const float *query, int32_t n_query,
+                                    const float *support_images, const float *support_labels,
+                                    int32_t n_support,
+                                    int32_t height, int32_t width,
+                                    const uvs_options *options,
+                                    float *out_logits);
 
 /* ---- Volumes ---- */
 

@@ -1,4 +1,4 @@
-import Diagnostics
+import Workflow
 
 /// Runs the body of a C entry point: a thrown `UVSegError` becomes its status code, and its
 /// message becomes this thread's `uvs_last_error()`. Success leaves the last error as it was, as

@@ -1,5 +1,3 @@
-import Diagnostics
-import NIfTI
 import Workflow
 
 // The "Metrics" section of include/uvseg.h.

@@ -4,13 +4,9 @@ import Workflow
 final class Options {
     /// The caller's progress callback and its context pointer, if any.
     var progress: (callback: ProgressFunction, userData: UnsafeMutableRawPointer?)?
-    /// Volume segmentation and validation settings (SegmentationOptionFunctions.swift).
+    /// Volume segmentation and validation settings (SegmentationOptionFunctions.swift), and the
+    /// threads of predictions.
     var segmentation = SegmentationOptions()
-    /// The square input size slices are scaled to for the network; nil: the size the model's
-    /// checkpoint declares.
-    var inputSize: Int?
-    /// Threads of each prediction; nil: every core.
-    var threads: Int?
 }
 
 /// `uvs_progress_fn`: fraction done, stage name, caller's context; non-zero return cancels.

@@ -1,4 +1,4 @@
-import Diagnostics
+import Workflow
 
 @_cdecl("uvs_options_create")
 public func uvs_options_create(_ outOptions: UnsafeMutablePointer<OpaquePointer?>?) -> Int32 {

@@ -1,5 +1,3 @@
-import Diagnostics
-import NIfTI
 import Workflow
 
 // The post-processing functions of the "Metrics" section of include/uvseg.h.

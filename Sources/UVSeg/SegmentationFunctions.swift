@@ -1,6 +1,3 @@
-import Diagnostics
-import Network
-import NIfTI
 import Workflow
 
 // The "Volume segmentation" section of include/uvseg.h.
@@ -20,7 +17,7 @@ public func uvs_segment_volume(
             supportImages, supportLabels, count: count(nSupport, "n_support"),
             names: ("support_images", "support_labels"))
         let settings = Options.settings(options)
-        let segmenter = VolumeSegmenter(model: try settings.model(loaded), options: settings.segmentation)
+        let segmenter = try VolumeSegmenter(model: loaded, options: settings.segmentation)
         let result = try segmenter.segment(query: queryVolume, support: support, progress: settings.progressReporter)
         out.pointee = Handle.retain(SegmentationObject(result, querySource: queryObject.source))
     }
@@ -119,13 +116,6 @@ extension Options {
     /// The options behind a handle argument that may be NULL, meaning the defaults.
     static func settings(_ handle: OpaquePointer?) -> Options {
         handle.map { Handle.object($0, as: Options.self) } ?? Options()
-    }
-
-    /// `loaded` with the input size and thread count these options ask for, where they ask.
-    func model(_ loaded: UniverSegModel) throws(UVSegError) -> UniverSegModel {
-        var model = try inputSize.map { (size) throws(UVSegError) in try UniverSegModel(network: loaded.network, inputSize: size) } ?? loaded
-        if let threads { model.threads = threads }
-        return model
     }
 
     /// The caller's progress callback as the workflow's reporter (silent when none is set).

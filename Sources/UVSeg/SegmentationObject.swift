@@ -1,4 +1,3 @@
-import NIfTI
 import Workflow
 
 /// What a `uvs_segmentation *` points to: the immutable outcome of one volume segmentation.

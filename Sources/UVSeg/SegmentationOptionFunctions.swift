@@ -1,5 +1,3 @@
-import Diagnostics
-import Network
 import Workflow
 
 // The volume segmentation setters of the "Options" section of include/uvseg.h.
@@ -130,24 +128,20 @@ public func uvs_options_set_ct_window(_ options: OpaquePointer?, _ level: Double
 
 @_cdecl("uvs_options_set_input_size")
 public func uvs_options_set_input_size(_ options: OpaquePointer?, _ size: Int32) -> Int32 {
-    callBoundary { () throws(UVSegError) in
-        let object = Handle.object(try required(options, "options"), as: Options.self)
+    setOption(options) { (settings) throws(UVSegError) in
         guard (0...Int32(VolumeSegmenter.largestInputSize)).contains(size) else {
             throw .invalidArgument("input_size must be from 0 to \(VolumeSegmenter.largestInputSize), got \(size)")
         }
-        object.inputSize = size == 0 ? nil : Int(size)
+        settings.inputSize = size == 0 ? nil : Int(size)
     }
 }
 
 @_cdecl("uvs_options_set_threads")
 public func uvs_options_set_threads(_ options: OpaquePointer?, _ threads: Int32) -> Int32 {
-    callBoundary { () throws(UVSegError) in
-        let object = Handle.object(try required(options, "options"), as: Options.self)
-        let count = try count(threads, "threads")
-        guard count <= UniverSegNetwork.maximumThreadCount else {
-            throw .invalidArgument("threads must be from 1 to \(UniverSegNetwork.maximumThreadCount), got \(threads)")
+    setOption(options) { (settings) throws(UVSegError) in
+        guard (1...Int32(UniverSegModel.maximumThreadCount)).contains(threads) else {
+            throw .invalidArgument("threads must be from 1 to \(UniverSegModel.maximumThreadCount), got \(threads)")
         }
-        object.threads = count
-        object.segmentation.threads = count
+        settings.threads = Int(threads)
     }
 }

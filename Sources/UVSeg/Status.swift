@@ -1,4 +1,4 @@
-import Diagnostics
+import Workflow
 
 /// The status codes of the C contract (`uvs_status` in include/uvseg.h); the values are ABI.
 enum Status: Int32, CaseIterable {

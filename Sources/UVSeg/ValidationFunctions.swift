@@ -1,4 +1,3 @@
-import Diagnostics
 import Workflow
 
 // Local validation, in the "Volume segmentation" section of include/uvseg.h.
@@ -24,7 +23,7 @@ public func uvs_validate(
         let cases = try labelledVolumes(images, labels, count: caseCount, names: ("images", "labels"))
         let settings = Options.settings(options)
         let validation = LocalValidation(
-            model: try settings.model(loaded), options: settings.segmentation, supportSizes: sizeList)
+            model: loaded, options: settings.segmentation, supportSizes: sizeList)
         let report = try validation.run(cases: cases, progress: settings.progressReporter)
         out.pointee = Handle.retain(try ValidationObject(report))
     }

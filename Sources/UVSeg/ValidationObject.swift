@@ -3,7 +3,6 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
-import Diagnostics
 import Workflow
 
 /// What a `uvs_validation *` points to: the immutable report of one local validation, and its JSON

@@ -1,5 +1,4 @@
-import Diagnostics
-import NIfTI
+import Workflow
 
 // The "Volumes" section of include/uvseg.h.
 

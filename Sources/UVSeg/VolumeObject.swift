@@ -1,5 +1,4 @@
-import Diagnostics
-import NIfTI
+import Workflow
 
 /// What a `uvs_volume *` points to: an immutable volume, so a handle may be read by many threads.
 final class VolumeObject {

@@ -1,7 +1,7 @@
 import ArgumentParser
-import Diagnostics
 import Foundation
 import NetworkBenchmark
+import Workflow
 
 /// `uvseg bench`: time per query slice, FLOPs, throughput and peak memory of predictions.
 ///

@@ -1,7 +1,5 @@
 import ArgumentParser
-import Diagnostics
 import Foundation
-import NIfTI
 import Workflow
 
 /// `uvseg evaluate`: how well a predicted label map agrees with the truth, label by label.

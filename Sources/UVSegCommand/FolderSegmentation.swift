@@ -1,7 +1,5 @@
 import ArgumentParser
-import Diagnostics
 import Foundation
-import NIfTI
 import Workflow
 
 /// `uvseg segment --query-dir DIR --out-dir DIR`: every NIfTI volume of a folder (a cohort of

@@ -1,6 +1,4 @@
 import ArgumentParser
-import Diagnostics
-import NIfTI
 import Workflow
 
 /// `uvseg info`: what a NIfTI file holds and where its grid sits, for a person or as JSON.

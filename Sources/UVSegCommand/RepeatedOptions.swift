@@ -1,6 +1,6 @@
 import ArgumentParser
-import Diagnostics
 import Foundation
+import Workflow
 
 /// ArgumentParser keeps the last value of an option that takes one value and is given twice, so
 /// `uvseg segment --out a.nii --out b.nii` would silently write only b.nii. The commands refuse it.

@@ -1,6 +1,4 @@
 import ArgumentParser
-import Diagnostics
-import NIfTI
 import Workflow
 
 /// `uvseg segment`: segments a query volume from labelled support volumes.
@@ -89,8 +87,8 @@ struct SegmentCommand: ParsableCommand {
             let supportVolumes = try supports.map { pair throws(UVSegError) in
                 try VolumeFiles.labelledVolume(pair, role: "support")
             }
-            let segmenter = VolumeSegmenter(
-                model: try ModelLoading.model(weights: segmentation.weights, threads: segmentation.threadCount),
+            let segmenter = try VolumeSegmenter(
+                model: try ModelLoading.model(weights: segmentation.weights),
                 options: options)
             try cohort.run(segmenter: segmenter, support: supportVolumes, quiet: segmentation.quiet, closingLine: closingLine)
         } else if let query, let out {
@@ -110,7 +108,7 @@ struct SegmentCommand: ParsableCommand {
         let supportVolumes = try supports.map { pair throws(UVSegError) in
             try VolumeFiles.labelledVolume(pair, role: "support")
         }
-        let segmenter = VolumeSegmenter(model: try ModelLoading.model(weights: segmentation.weights, threads: segmentation.threadCount), options: options)
+        let segmenter = try VolumeSegmenter(model: try ModelLoading.model(weights: segmentation.weights), options: options)
         let labels = try segmenter.check(query: queryVolume, support: supportVolumes)
         try Self.requireWritableLabels(labels)
 

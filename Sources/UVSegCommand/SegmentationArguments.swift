@@ -1,7 +1,5 @@
 import ArgumentParser
-import Diagnostics
 import Foundation
-import Network
 import Workflow
 
 extension SupportStrategy: ExpressibleByArgument {}
@@ -71,14 +69,11 @@ struct SegmentationArguments: ParsableArguments {
     @Flag(help: "No progress bar and no closing line.")
     var quiet = false
 
-    /// The threads of each prediction: `--threads`, else every core.
-    var threadCount: Int { threads ?? UniverSegNetwork.defaultThreadCount }
-
     /// The segmentation options these arguments describe (support size left at its default);
     /// throws `.invalidArgument` for malformed or out-of-range values.
     func options() throws(UVSegError) -> SegmentationOptions {
-        guard (1...UniverSegNetwork.maximumThreadCount).contains(threadCount) else {
-            throw .invalidArgument("--threads must be from 1 to \(UniverSegNetwork.maximumThreadCount), got \(threadCount)")
+        if let threads, !(1...UniverSegModel.maximumThreadCount).contains(threads) {
+            throw .invalidArgument("--threads must be from 1 to \(UniverSegModel.maximumThreadCount), got \(threads)")
         }
         var options = SegmentationOptions()
         options.planes = plane.planes
@@ -93,7 +88,7 @@ struct SegmentationArguments: ParsableArguments {
         options.alignment = align
         options.method = method
         options.fusion = fusion
-        options.threads = threadCount
+        options.threads = threads ?? 0
         if let ctWindow {
             let values = try Self.pair(ctWindow, "--ct-window")
             options.intensity = .window(level: values.0, width: values.1)

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Diagnostics
 import Foundation
 import Workflow
 
@@ -39,7 +38,7 @@ struct ValidateCommand: ParsableCommand {
         for pair in cases { try VolumeFiles.requireExistingPair(pair, role: "case") }
         let volumes = try cases.map { pair throws(UVSegError) in try VolumeFiles.labelledVolume(pair, role: "case") }
         let validation = LocalValidation(
-            model: try ModelLoading.model(weights: segmentation.weights, threads: segmentation.threadCount), options: options, supportSizes: sizes)
+            model: try ModelLoading.model(weights: segmentation.weights), options: options, supportSizes: sizes)
         try validation.check(cases: volumes)
 
         let bar = ProgressBar(quiet: segmentation.quiet)

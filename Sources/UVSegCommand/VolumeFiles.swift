@@ -1,6 +1,4 @@
-import Diagnostics
 import Foundation
-import NIfTI
 import Workflow
 
 /// Reading the volumes a command is given and checking where it will write, before any heavy work.

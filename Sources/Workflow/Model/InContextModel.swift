@@ -17,6 +17,9 @@ public protocol InContextModel {
     /// (`Int.max` if beyond counting).
     func minimumWorkingMemory(supportCount: Int) -> Int
 
+    /// This model at `inputSize` (nil: its own) predicting on `threads` threads (0: every core):
+    /// what a segmentation's options ask for. Throws `.invalidArgument` for a size it cannot take.
+    func configured(inputSize: Int?, threads: Int) throws(UVSegError) -> any InContextModel
     /// One logit map per query (`queryCount` x `inputSize` x `inputSize` values; probability =
     /// sigmoid(logit)), every query segmented with the same `supportCount` support pairs, using at
     /// most `memoryLimit` bytes of working memory (throws `.outOfMemory` if that is too little).
@@ -24,4 +27,12 @@ public protocol InContextModel {
         queries: [Float], queryCount: Int, supportImages: [Float], supportLabels: [Float], supportCount: Int,
         memoryLimit: Int
     ) throws(UVSegError) -> [Float]
+}
+
+extension InContextModel {
+    /// A model of one size whose thread count does not matter (a stand-in in tests).
+    public func configured(inputSize: Int?, threads: Int) throws(UVSegError) -> any InContextModel {
+        guard let inputSize, inputSize != self.inputSize else { return self }
+        throw .invalidArgument("this model takes \(self.inputSize) x \(self.inputSize) slices only, not \(inputSize)")
+    }
 }

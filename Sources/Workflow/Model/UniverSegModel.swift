@@ -11,7 +11,11 @@ public struct UniverSegModel: InContextModel, Sendable {
     public let network: UniverSegNetwork
     public let inputSize: Int
     /// Threads of each prediction (default: every core); the logits do not depend on it.
-    public var threads = UniverSegNetwork.defaultThreadCount
+    public private(set) var threads = UniverSegNetwork.defaultThreadCount
+    /// The most threads a prediction takes.
+    public static let maximumThreadCount = UniverSegNetwork.maximumThreadCount
+    /// Slice sides must be multiples of this (2 to the power of the network's depth).
+    public var sizeMultiple: Int { network.sizeMultiple }
     /// What the checkpoint's metadata says of the model (`uvseg.model`, `uvseg.version`, ...);
     /// empty for a network made in memory.
     public private(set) var metadata: [String: String] = [:]
@@ -43,6 +47,32 @@ public struct UniverSegModel: InContextModel, Sendable {
         }
         self.network = network
         self.inputSize = inputSize
+    }
+
+    public func configured(inputSize: Int?, threads: Int) throws(UVSegError) -> any InContextModel {
+        guard (0...Self.maximumThreadCount).contains(threads) else {
+            throw .invalidArgument("threads must be from 1 to \(Self.maximumThreadCount), or 0 for every core, got \(threads)")
+        }
+        var model = self
+        if let inputSize, inputSize != self.inputSize {
+            model = try UniverSegModel(network: network, inputSize: inputSize)
+            model.metadata = metadata
+        }
+        model.threads = threads == 0 ? UniverSegNetwork.defaultThreadCount : threads
+        return model
+    }
+
+    /// Logits of query images of any size that is a multiple of `sizeMultiple`, from one support
+    /// set, on `threads` threads (0: every core); see `UniverSegNetwork.predict`.
+    public func predict(
+        queries: UnsafeBufferPointer<Float>, supportImages: UnsafeBufferPointer<Float>,
+        supportLabels: UnsafeBufferPointer<Float>, queryCount: Int, supportCount: Int, height: Int, width: Int,
+        threads: Int, into logits: UnsafeMutableBufferPointer<Float>
+    ) throws(UVSegError) {
+        try network.predict(
+            queries: queries, supportImages: supportImages, supportLabels: supportLabels, queryCount: queryCount,
+            supportCount: supportCount, height: height, width: width, into: logits,
+            threads: threads == 0 ? UniverSegNetwork.defaultThreadCount : threads)
     }
 
     /// The network's working-memory limit.

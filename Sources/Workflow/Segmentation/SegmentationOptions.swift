@@ -33,8 +33,11 @@ public struct SegmentationOptions: Sendable, Equatable {
     public var method: SegmentationMethod = .atlas
     /// How atlas propagation combines the labels of several support volumes.
     public var fusion: LabelFusion = .local
-    /// Threads of alignment and label fusion; 0 uses every core. Results do not depend on it.
+    /// Threads of the network, alignment and label fusion; 0 uses every core. Results do not
+    /// depend on it.
     public var threads: Int = 0
+    /// The square size slices are scaled to for the network; nil: the model's own.
+    public var inputSize: Int? = nil
 
     /// The most labels one run segments when the caller does not list them.
     public static let maximumLabelCount = 255
@@ -59,7 +62,14 @@ public struct SegmentationOptions: Sendable, Equatable {
                 throw .invalidArgument("a label to segment must be from 1 to \(LabelMap.largestLabel), got \(label)")
             }
         }
-        guard threads >= 0 else { throw .invalidArgument("the thread count must not be negative, got \(threads)") }
+        guard (0...UniverSegModel.maximumThreadCount).contains(threads) else {
+            throw .invalidArgument(
+                "the thread count must be from 1 to \(UniverSegModel.maximumThreadCount), or 0 for every core, got \(threads)")
+        }
+        if let inputSize, !(1...VolumeSegmenter.largestInputSize).contains(inputSize) {
+            throw .invalidArgument(
+                "the input size must be from 1 to \(VolumeSegmenter.largestInputSize) pixels, got \(inputSize)")
+        }
         try intensity.validate()
     }
 }

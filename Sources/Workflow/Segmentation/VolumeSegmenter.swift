@@ -18,8 +18,11 @@ public struct VolumeSegmenter {
     /// the network refuses architectures too deep for any side up to it.
     public static let largestInputSize = UniverSegArchitecture.largestSizeMultiple
 
-    public init(model: any InContextModel, options: SegmentationOptions) {
-        self.model = model
+    /// Segments with `model` configured as `options` ask (input size, threads); throws
+    /// `.invalidArgument` for options out of range or an input size the model cannot take.
+    public init(model: any InContextModel, options: SegmentationOptions) throws(UVSegError) {
+        try options.validate()
+        self.model = try model.configured(inputSize: options.inputSize, threads: options.threads)
         self.options = options
     }
 

@@ -53,7 +53,7 @@ public struct LocalValidation {
         // The largest support size needs the most memory.
         var largest = resolved
         largest.supportSize = supportSizes.max() ?? resolved.supportSize
-        let segmenter = VolumeSegmenter(model: model, options: largest)
+        let segmenter = try VolumeSegmenter(model: model, options: largest)
         for fold in Self.folds(count: cases.count) {
             do {
                 _ = try segmenter.check(query: cases[fold.heldOut].image, support: fold.support.map { cases[$0] })
@@ -77,7 +77,7 @@ public struct LocalValidation {
         for (sizeIndex, size) in supportSizes.enumerated() {
             var sized = resolved
             sized.supportSize = size
-            let segmenter = VolumeSegmenter(model: model, options: sized)
+            let segmenter = try VolumeSegmenter(model: model, options: sized)
             for fold in folds {
                 let part = progress.part(sizeIndex * folds.count + fold.heldOut, of: supportSizes.count * folds.count)
                 foldStarting(fold.heldOut, size)

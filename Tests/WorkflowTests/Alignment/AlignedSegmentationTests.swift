@@ -127,7 +127,7 @@ import Testing
         var flat = support.image
         flat.voxels = [Float](repeating: 5, count: flat.voxels.count)
         let bad = try LabelledVolume(image: flat, labels: support.labels)
-        let segmenter = VolumeSegmenter(model: IdentityModel(inputSize: 8), options: Self.options(.affine, .atlas))
+        let segmenter = try VolumeSegmenter(model: IdentityModel(inputSize: 8), options: Self.options(.affine, .atlas))
         let error = try #require(throws: UVSegError.self) { try segmenter.segment(query: query, support: [support, bad]) }
         #expect(error.kind == .invalidArgument)
         #expect(error.message.contains("support volume 2 cannot be aligned"))
@@ -136,7 +136,7 @@ import Testing
 
     @Test func alignmentReportsProgressAndCanBeCancelled() throws {
         let (query, _, support) = try Self.posedCase()
-        let segmenter = VolumeSegmenter(model: IdentityModel(inputSize: 8), options: Self.options(.affine, .atlas))
+        let segmenter = try VolumeSegmenter(model: IdentityModel(inputSize: 8), options: Self.options(.affine, .atlas))
         var stages = [ProgressStage]()
         let cancelling = ProgressReporter { _, stage in
             stages.append(stage)

@@ -52,6 +52,20 @@ import Testing
         #expect(truth.labels.contains(1))
     }
 
+    @Test func theOptionsConfigureTheModel() throws {
+        let model = IdentityModel(inputSize: 8)
+        #expect(try VolumeSegmenter(model: model, options: Self.options([.axial]) { $0.inputSize = 8 }).model.inputSize == 8)
+        let error = #expect(throws: UVSegError.self) {
+            try VolumeSegmenter(model: model, options: Self.options([.axial]) { $0.inputSize = 16 })
+        }
+        #expect(error?.message.contains("8 x 8 slices only") == true)
+        for threads in [-1, UniverSegModel.maximumThreadCount + 1] {
+            #expect(throws: UVSegError.self) {
+                try VolumeSegmenter(model: model, options: Self.options([.axial]) { $0.threads = threads })
+            }
+        }
+    }
+
     @Test func ensembleAndFlipsAverageToTheSameIdentity() throws {
         let phantom = Phantom.ellipsoid(size: [8, 8, 8], spacing: [1, 1, 1])
         let (query, _) = try phantom.volumes(.permuted)

@@ -51,6 +51,15 @@ def test_any_float_dtype_and_layout_gives_the_same_logits(model, case):
     assert np.abs(fortran - expected).max() <= 1e-6
 
 
+def test_the_thread_count_reaches_the_library_and_leaves_the_logits_alone(model, case):
+    query, images, labels = case["query"][:3], case["support_images"][:4], case["support_labels"][:4]
+    everywhere = model.predict(query, images, labels)
+    np.testing.assert_array_equal(model.predict(query, images, labels, threads=1), everywhere)
+    np.testing.assert_array_equal(model.predict(query, images, labels, threads=2), everywhere)
+    with pytest.raises(uvseg.InvalidArgumentError, match="threads must be from 1"):
+        model.predict(query, images, labels, threads=0)
+
+
 def test_contiguous_float32_is_not_copied():
     array = np.zeros((2, 8, 8), dtype=np.float32)
     assert float32_buffer(array, "query") is array

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import ctypes
 import os
-from typing import Any, Union
+from typing import Any, Optional, Union
 
 import numpy as np
 
 from ._arrays import float32_buffer, require_shape
 from ._handle import Handle
 from ._library import FloatBuffer, HANDLE, HANDLE_OUT, STATUS, function, int32_argument, path_argument
+from .options import Options
 
 _load = function("uvs_model_load", STATUS, ctypes.c_char_p, HANDLE_OUT)
 _load_default = function("uvs_model_load_default", STATUS, HANDLE_OUT)
@@ -17,6 +18,9 @@ _free = function("uvs_model_free", None, HANDLE)
 _size_multiple = function("uvs_model_size_multiple", ctypes.c_int32, HANDLE)
 _predict = function("uvs_predict", STATUS, HANDLE, FloatBuffer, ctypes.c_int32, FloatBuffer, FloatBuffer,
                     ctypes.c_int32, ctypes.c_int32, ctypes.c_int32, FloatBuffer)
+_predict_with_options = function("uvs_predict_with_options", STATUS, HANDLE, FloatBuffer, ctypes.c_int32,
+                                 FloatBuffer, FloatBuffer, ctypes.c_int32, ctypes.c_int32, ctypes.c_int32, HANDLE,
+                                 FloatBuffer)
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -54,13 +58,15 @@ class Model(Handle):
         """What image height and width must be multiples of (8 for the published model)."""
         return int(_size_multiple(self.handle))
 
-    def predict(self, query: Any, support_images: Any, support_labels: Any) -> np.ndarray:
+    def predict(self, query: Any, support_images: Any, support_labels: Any,
+                threads: Optional[int] = None) -> np.ndarray:
         """Segments query images with one support set and returns their logits.
 
         Args:
             query: one image (H, W) or a batch (N, H, W), any float dtype, values in [0, 1].
             support_images: (S, H, W), any float dtype, values in [0, 1].
             support_labels: (S, H, W), 0/1 or soft labels in [0, 1]; float, integer or bool.
+            threads: threads of the computation [every core]; the logits do not depend on it.
 
         Returns:
             float32 logits shaped like `query`: probability = 1 / (1 + exp(-logit)); a pixel is
@@ -80,9 +86,12 @@ class Model(Handle):
         require_shape(labels, images.shape, "support_labels")
         n_query = 1 if query_array.ndim == 2 else query_array.shape[0]
         logits = np.empty(query_array.shape, dtype=np.float32)
-        _predict(self.handle, query_array, int32_argument(n_query, "the query count"),
-                 images, labels,
+        sizes = (int32_argument(n_query, "the query count"), images, labels,
                  int32_argument(images.shape[0], "the support size"),
-                 int32_argument(height, "the height"), int32_argument(width, "the width"),
-                 logits)
+                 int32_argument(height, "the height"), int32_argument(width, "the width"))
+        if threads is None:
+            _predict(self.handle, query_array, *sizes, logits)
+        else:
+            with Options({"threads": threads}) as options:
+                _predict_with_options(self.handle, query_array, *sizes, options.handle, logits)
         return logits
