@@ -65,7 +65,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Fixtures are read through #filePath, not bundled as resources.
-        .testTarget(name: "NetworkTests", dependencies: ["Network"], exclude: ["Fixtures"]),
+        .testTarget(name: "NetworkTests", dependencies: ["Network", "Diagnostics"], exclude: ["Fixtures"]),
         .testTarget(name: "NIfTITests", dependencies: ["NIfTI"]),
         .testTarget(name: "WorkflowTests", dependencies: ["Workflow", "RegistrationPhantom"], exclude: ["Fixtures"]),
         .testTarget(name: "RegistrationTests", dependencies: ["Registration", "RegistrationPhantom", "NIfTI"]),

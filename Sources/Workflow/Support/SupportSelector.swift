@@ -76,13 +76,13 @@ struct SupportSelector {
         let lacking = empty[label] ?? []
         let (foregroundCount, emptyCount) = Self.counts(
             size: size, maxEmptyShare: maxEmptyShare, holding: holding.count, lacking: lacking.count)
-        var generator = SeededGenerator(seed: seed, streams: UInt64(member), UInt64(bitPattern: Int64(label)))
+        var generator = SplitMix64(seed: seed, streams: UInt64(member), UInt64(bitPattern: Int64(label)))
         let rankedHolding = rank(holding, for: query, using: &generator)
         let rankedLacking = rank(lacking, for: query, using: &generator)
         guard member > 0, strategy != .random else {
             return Array(rankedHolding.prefix(foregroundCount) + rankedLacking.prefix(emptyCount))
         }
-        var sampler = SeededGenerator(
+        var sampler = SplitMix64(
             seed: seed, streams: UInt64(member), UInt64(bitPattern: Int64(label)), UInt64(query.slice))
         return sample(foregroundCount, fromBest: rankedHolding, using: &sampler)
             + sample(emptyCount, fromBest: rankedLacking, using: &sampler)
@@ -107,7 +107,7 @@ struct SupportSelector {
     }
 
     /// `indices` ordered best first by the strategy.
-    private func rank(_ indices: [Int], for query: Query, using generator: inout SeededGenerator) -> [Int] {
+    private func rank(_ indices: [Int], for query: Query, using generator: inout SplitMix64) -> [Int] {
         switch strategy {
         case .random:
             return generator.shuffled(indices)
@@ -136,7 +136,7 @@ struct SupportSelector {
     }
 
     /// `count` of the best `2 * count` of `ranked`, chosen at random, kept in rank order.
-    private func sample(_ count: Int, fromBest ranked: [Int], using generator: inout SeededGenerator) -> [Int] {
+    private func sample(_ count: Int, fromBest ranked: [Int], using generator: inout SplitMix64) -> [Int] {
         let best = Array(ranked.prefix(2 * count))
         let chosen = Set(generator.shuffled(Array(best.indices)).prefix(count))
         return best.indices.filter(chosen.contains).map { best[$0] }

@@ -1,21 +1,17 @@
+import Diagnostics
 @testable import Network
 
 /// Deterministic pseudo-random values for synthetic networks and images (SplitMix64).
 struct SeededValues {
-    private var state: UInt64
+    private var generator: SplitMix64
 
     init(seed: UInt64) {
-        state = seed
+        generator = SplitMix64(seed: seed)
     }
 
     /// A value uniform in [low, high).
     mutating func next(in range: Range<Float>) -> Float {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var mixed = state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        mixed ^= mixed >> 31
-        return range.lowerBound + Float(mixed >> 40) / Float(1 << 24) * (range.upperBound - range.lowerBound)
+        range.lowerBound + Float(generator.next() >> 40) / Float(1 << 24) * (range.upperBound - range.lowerBound)
     }
 
     mutating func values(_ count: Int, in range: Range<Float>) -> [Float] {
