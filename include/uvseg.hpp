@@ -443,6 +443,12 @@ struct LabelProbabilities {
     Volume probabilities;
 };
 
+/* How well one support volume lined up with the query (uvs_segmentation_alignment). */
+struct Alignment {
+    double affine_similarity;
+    double similarity;
+};
+
 /*
  * The result of segment() (uvs_segmentation): a label map and one probability volume per label,
  * on the query's grid with the query's header. Volumes taken from it stay valid after it is gone.
@@ -468,6 +474,18 @@ public:
         uvs_volume *volume = nullptr;
         detail::check(uvs_segmentation_probabilities(result_.get(), index, &label, &volume));
         return {label, Volume(volume)};
+    }
+
+    /* Per support volume, in order, how well it lined up with the query; empty without alignment
+     * (uvs_segmentation_alignment_count, uvs_segmentation_alignment). */
+    std::vector<Alignment> alignments() const {
+        std::vector<Alignment> alignments(static_cast<size_t>(uvs_segmentation_alignment_count(result_.get())));
+        for (size_t index = 0; index < alignments.size(); ++index) {
+            detail::check(uvs_segmentation_alignment(result_.get(), static_cast<int32_t>(index),
+                                                     &alignments[index].affine_similarity,
+                                                     &alignments[index].similarity));
+        }
+        return alignments;
     }
 
     const uvs_segmentation *get() const noexcept { return result_.get(); }

@@ -174,6 +174,12 @@ static void check_segmentation(const std::string &fixtures, const std::string &d
     CHECK(result.label_count() == 1 && result.probabilities(0).label == 1, "one label segmented");
     const std::vector<float> label_map = result.label_map().voxels();
     CHECK(result.probabilities(0).probabilities.voxel_count() == query.voxel_count(), "probabilities grid");
+    /* The defaults align each support volume and report how well. */
+    const std::vector<uvseg::Alignment> alignments = result.alignments();
+    CHECK(alignments.size() == 2, "one alignment per support volume");
+    for (const uvseg::Alignment &alignment : alignments) {
+        CHECK(alignment.similarity > 0.5 && alignment.similarity <= 1, "the demo cases line up");
+    }
 
     const uvs_volume *c_images[] = {images[0].get(), images[1].get()};
     const uvs_volume *c_labels[] = {labels[0].get(), labels[1].get()};
