@@ -98,15 +98,16 @@ def main(argv=None):
     args.run.mkdir(parents=True, exist_ok=True)
     device = torch.device(args.device)
     model = UniverSeg(widths_from_flags(args.width, args.depth)).to(device)
-    if args.init:
+    ckpt_path = args.run / "checkpoint.pt"
+    resuming = ckpt_path.exists() and not args.no_resume
+    if args.init and not resuming:
         model.load_state_dict(load_file(str(args.init)))
     mix = data.parse_mix(args.mix)
     optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
     average = torch.optim.swa_utils.AveragedModel(
         model, multi_avg_fn=torch.optim.swa_utils.get_ema_multi_avg_fn(args.ema))
     step = 0
-    ckpt_path = args.run / "checkpoint.pt"
-    if ckpt_path.exists() and not args.no_resume:
+    if resuming:
         ckpt = torch.load(ckpt_path, map_location=device)
         model.load_state_dict(ckpt["model"])
         optimizer.load_state_dict(ckpt["optimizer"])
