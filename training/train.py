@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
+from safetensors.torch import load_file
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from uvseg_train import data  # noqa: E402
@@ -50,6 +51,9 @@ def parse_args(argv=None):
     p.add_argument("--threads", type=int, default=1, help="torch threads of the training process")
     p.add_argument("--workers", type=int, default=0, help="processes generating tasks (0: in the training process)")
     p.add_argument("--phantoms", type=int, default=60, help="training phantom volumes")
+    p.add_argument("--mix", default="", help="task families' weights, e.g. anatomy=0.6,regions=0.1 "
+                   "(unnamed families keep the first model's: regions=0.3,objects=0.4,phantom=0.3,anatomy=0)")
+    p.add_argument("--init", type=Path, help="safetensors weights to start from (a new run only)")
     p.add_argument("--checkpoint-every", type=int, default=25)
     p.add_argument("--eval-every", type=int, default=100)
     p.add_argument("--eval-tasks", type=int, default=32)
@@ -70,8 +74,8 @@ def learning_rate(args, step: int) -> float:
 class HeldOut:
     """A fixed set of held-out tasks (own seed, own phantoms) at S = 8, scored by Dice."""
 
-    def __init__(self, size: int, count: int, seed: int):
-        sampler = data.sampler(size, heldout=True, phantoms=20)
+    def __init__(self, size: int, count: int, seed: int, mix: dict[str, float]):
+        sampler = data.sampler(size, heldout=True, phantoms=20, mix=mix)
         rng = np.random.default_rng([seed, 999_999])
         self.batches = [data.batch(sampler, rng, 8, 8) for _ in range(max(1, count // 8))]
 
@@ -94,12 +98,16 @@ def main(argv=None):
     args.run.mkdir(parents=True, exist_ok=True)
     device = torch.device(args.device)
     model = UniverSeg(widths_from_flags(args.width, args.depth)).to(device)
+    ckpt_path = args.run / "checkpoint.pt"
+    resuming = ckpt_path.exists() and not args.no_resume
+    if args.init and not resuming:
+        model.load_state_dict(load_file(str(args.init)))
+    mix = data.parse_mix(args.mix)
     optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
     average = torch.optim.swa_utils.AveragedModel(
         model, multi_avg_fn=torch.optim.swa_utils.get_ema_multi_avg_fn(args.ema))
     step = 0
-    ckpt_path = args.run / "checkpoint.pt"
-    if ckpt_path.exists() and not args.no_resume:
+    if resuming:
         ckpt = torch.load(ckpt_path, map_location=device)
         model.load_state_dict(ckpt["model"])
         optimizer.load_state_dict(ckpt["optimizer"])
@@ -108,9 +116,9 @@ def main(argv=None):
         print(f"resumed at step {step}", flush=True)
     (args.run / "args.json").write_text(json.dumps({k: str(v) for k, v in vars(args).items()}, indent=1))
     batches = torch.utils.data.DataLoader(
-        data.StepBatches(args.size, args.phantoms, args.seed, args.members, args.max_support, args.steps),
+        data.StepBatches(args.size, args.phantoms, args.seed, args.members, args.max_support, args.steps, mix),
         batch_size=None, sampler=range(step, args.steps), num_workers=args.workers)
-    heldout = HeldOut(args.size, args.eval_tasks, args.seed)
+    heldout = HeldOut(args.size, args.eval_tasks, args.seed, mix)
     log = open(args.run / "log.jsonl", "a")
 
     plain_args = {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()}

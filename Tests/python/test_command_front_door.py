@@ -217,4 +217,4 @@ def test_version(uvseg_command, libuvseg):
     assert short.returncode == 0 and short.stdout.strip() == libuvseg.uvs_version().decode()
     report = json.loads(run(uvseg_command, "version", "--json").stdout)
     assert report["uvseg"] == libuvseg.uvs_version().decode()
-    assert report["built_in_model"]["name"] == "uvseg-default" and report["built_in_model"]["input_size"] == 64
+    assert report["built_in_model"]["name"] == "uvseg-default" and report["built_in_model"]["input_size"] == 128

@@ -8,15 +8,28 @@ import torch
 from torch.utils.data import Dataset
 
 from .generator import TaskSampler
+from .generator.tasks import FAMILIES
 from .generator.phantoms import PhantomBank
 
 TRAIN_PHANTOM_SEED = 1000      # training phantoms: seeds 1000, 1001, ...
 HELDOUT_PHANTOM_SEED = 5000    # held-out phantoms: seeds 5000, 5001, ... (the demo uses 20260...)
 
 
-def sampler(size: int, heldout: bool, phantoms: int) -> TaskSampler:
+def sampler(size: int, heldout: bool, phantoms: int, mix: dict[str, float] | None = None) -> TaskSampler:
     first = HELDOUT_PHANTOM_SEED if heldout else TRAIN_PHANTOM_SEED
-    return TaskSampler(size, PhantomBank(phantoms, first))
+    return TaskSampler(size, PhantomBank(phantoms, first), mix)
+
+
+def parse_mix(text: str) -> dict[str, float]:
+    """"anatomy=0.6,objects=0.2" -> {"anatomy": 0.6, "objects": 0.2} (families not named keep the
+    default mix's weight)."""
+    mix = {}
+    for item in filter(None, text.split(",")):
+        name, _, weight = item.partition("=")
+        if name not in FAMILIES:
+            raise ValueError(f"unknown task family {name!r} (known: {', '.join(FAMILIES)})")
+        mix[name] = float(weight)
+    return mix
 
 
 def batch(sampler: TaskSampler, rng: np.random.Generator, batch_size: int, support: int,
@@ -39,8 +52,9 @@ class StepBatches(Dataset):
     1..max_support and B = round(members / (S + 1)) tasks. Works in DataLoader worker processes
     (each builds its own phantom bank on first use)."""
 
-    def __init__(self, size: int, phantoms: int, seed: int, members: int, max_support: int, steps: int):
-        self.size, self.phantoms, self.seed = size, phantoms, seed
+    def __init__(self, size: int, phantoms: int, seed: int, members: int, max_support: int, steps: int,
+                 mix: dict[str, float] | None = None):
+        self.size, self.phantoms, self.seed, self.mix = size, phantoms, seed, mix
         self.members, self.max_support, self.steps = members, max_support, steps
         self._sampler = None
 
@@ -49,7 +63,7 @@ class StepBatches(Dataset):
 
     def __getitem__(self, step: int):
         if self._sampler is None:
-            self._sampler = sampler(self.size, heldout=False, phantoms=self.phantoms)
+            self._sampler = sampler(self.size, heldout=False, phantoms=self.phantoms, mix=self.mix)
         rng = np.random.default_rng([self.seed, step])
         s = support_size(rng, self.max_support)
         return batch(self._sampler, rng, max(1, round(self.members / (s + 1))), s)

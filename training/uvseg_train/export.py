@@ -6,7 +6,7 @@ from pathlib import Path
 import torch
 from safetensors.torch import save_file
 
-MODEL_VERSION = "1"
+MODEL_VERSION = "2"
 
 
 def metadata(model, args: dict, step: int) -> dict[str, str]:

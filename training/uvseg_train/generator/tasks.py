@@ -1,6 +1,6 @@
 """Task families and the sampler of (support set, query, query label).
 
-A task is a family of images sharing one rule that decides the label. Three families:
+A task is a family of images sharing one rule that decides the label. Four families:
 - `regions`: a random partition into smooth regions, each with its own intensity and texture; every
   image is an elastic deformation of the same partition; the target is one region.
 - `objects`: a textured background with several kinds of objects (blobs, rings, irregular blobs, thin
@@ -8,6 +8,9 @@ A task is a family of images sharing one rule that decides the label. Three fami
   the others are clutter (sometimes of the same intensity, so that shape decides).
 - `phantom`: axial slices of 3-D phantoms (tools/make_demo_data.py); support and query slices come
   from different volumes; the target is the organ (label 1) or the second structure (label 2).
+- `anatomy`: random anatomy-like label maps (nested, folded and touching structures) rendered with
+  random contrast, resolution, bias and noise; support and query are two scans of one body (see
+  `anatomy.py`).
 All images share the task's orientation, corruption strength and contrast change; each image gets
 its own deformation, noise and jitter. Images are in [0, 1], labels are 0/1.
 """
@@ -18,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import ndimage
 
+from .anatomy import anatomy_task
 from .clutter import ObjectKind
 from .corruptions import Corruptions
 from .deform import random_warp, warp
@@ -25,7 +29,9 @@ from .intensity import contrast_jitter, distinct_levels, normalise
 from .phantoms import PhantomBank
 from .textures import Texture
 
-FAMILIES = ("regions", "objects", "phantom")
+FAMILIES = ("regions", "objects", "phantom", "anatomy")
+# the mix of the first shipped model; `anatomy` came later
+DEFAULT_MIX = {"regions": 0.3, "objects": 0.4, "phantom": 0.3, "anatomy": 0.0}
 
 
 @dataclass
@@ -38,26 +44,29 @@ class Task:
 
 
 class TaskSampler:
-    """Draws tasks of images `size` x `size`. `weights` are the families' probabilities."""
+    """Draws tasks of images `size` x `size`. `mix` gives the families' relative frequencies
+    (`phantom` needs `phantoms`)."""
 
-    def __init__(self, size: int, phantoms: PhantomBank | None = None,
-                 weights: tuple[float, float, float] = (0.3, 0.4, 0.3)):
+    def __init__(self, size: int, phantoms: PhantomBank | None = None, mix: dict[str, float] | None = None):
         self.size = size
         self.phantoms = phantoms
-        w = np.asarray(weights if phantoms is not None else weights[:2] + (0.0,), float)
+        mix = {**DEFAULT_MIX, **(mix or {})}
+        if phantoms is None:
+            mix["phantom"] = 0.0
+        w = np.asarray([mix[f] for f in FAMILIES], float)
         self.weights = w / w.sum()
 
     def sample(self, rng: np.random.Generator, support: int, queries: int = 1,
                family: str | None = None) -> Task:
         family = family or str(rng.choice(FAMILIES, p=self.weights))
-        n = support + queries
-        images, labels = getattr(self, "_" + family)(rng, n)
+        images, labels = getattr(self, "_" + family)(rng, support, queries)
         images, labels = self._finish(rng, images, labels)
         return Task(images[:support], labels[:support], images[support:], labels[support:], family)
 
     # -- families ------------------------------------------------------------------------------
 
-    def _regions(self, rng, n):
+    def _regions(self, rng, support, queries):
+        n = support + queries
         k = int(rng.integers(3, 9))
         smooth = rng.uniform(3, 9) * self.size / 64
         fields = ndimage.gaussian_filter(rng.standard_normal((k, self.size, self.size)), (0, smooth, smooth))
@@ -78,7 +87,8 @@ class TaskSampler:
             labels.append((part == target).astype(np.float32))
         return images, labels
 
-    def _objects(self, rng, n):
+    def _objects(self, rng, support, queries):
+        n = support + queries
         kinds_n = int(rng.integers(2, 6))
         levels = distinct_levels(rng, kinds_n + 1, 0.12)
         target_kind = ObjectKind.random(rng, self.size, levels[0])
@@ -104,7 +114,8 @@ class TaskSampler:
             labels.append(warp(label.astype(np.float32), coords, nearest=True))
         return images, labels
 
-    def _phantom(self, rng, n):
+    def _phantom(self, rng, support, queries):
+        n = support + queries
         bank = self.phantoms
         label = 1 if rng.uniform() < 0.8 else 2
         per_slice = rng.uniform() < 0.4
@@ -128,6 +139,9 @@ class TaskSampler:
             images.append(style.corrupt(rng, image, renormalise=per_slice))
             labels.append(lab)
         return images, labels
+
+    def _anatomy(self, rng, support, queries):
+        return anatomy_task(rng, self.size, support, queries)
 
     # -- shared finishing ------------------------------------------------------------------------
 

@@ -1,0 +1,55 @@
+"""The anatomy-like task family: ranges, determinism, a target in every query, slices that change
+smoothly with position, and the sampler's mix."""
+import numpy as np
+
+from uvseg_train.generator import TaskSampler
+from uvseg_train.generator.anatomy import Body, anatomy_task
+
+
+def test_images_in_range_and_labels_binary():
+    images, labels = anatomy_task(np.random.default_rng(3), 128, 5, 2)
+    assert len(images) == len(labels) == 7
+    for image, label in zip(images, labels):
+        assert image.shape == label.shape == (128, 128)
+        assert image.dtype == np.float32 and 0 <= image.min() and image.max() <= 1 and image.std() > 0.01
+        assert set(np.unique(label)) <= {0.0, 1.0}
+
+
+def test_same_seed_same_task():
+    a = anatomy_task(np.random.default_rng([5, 1]), 96, 3, 1)
+    b = anatomy_task(np.random.default_rng([5, 1]), 96, 3, 1)
+    c = anatomy_task(np.random.default_rng([5, 2]), 96, 3, 1)
+    assert all(np.array_equal(x, y) for x, y in zip(a[0] + a[1], b[0] + b[1]))
+    assert not np.array_equal(a[0][-1], c[0][-1])
+
+
+def test_the_query_holds_the_target_and_the_support_mostly_does():
+    rng = np.random.default_rng(11)
+    in_query, in_support = 0, 0
+    for _ in range(40):
+        _, labels = anatomy_task(rng, 64, 4, 1)
+        in_query += labels[-1].any()
+        in_support += np.mean([lab.any() for lab in labels[:-1]])
+    assert in_query == 40
+    assert in_support / 40 > 0.8
+
+
+def test_slices_change_smoothly_with_position():
+    def dice(a, b):
+        return 2 * np.sum(a & b) / max(1, a.sum() + b.sum())
+    near, far = [], []
+    for seed in range(10):
+        body = Body(np.random.default_rng(seed), 96)
+        a, b, c = body.labels(0.0), body.labels(0.05), body.labels(0.9)
+        inner_a, inner_b, inner_c = a >= 2, b >= 2, c >= 2
+        near.append(dice(inner_a, inner_b))
+        far.append(dice(inner_a, inner_c))
+    assert np.mean(near) > 0.9 and np.mean(near) > np.mean(far) + 0.1
+
+
+def test_the_mix_chooses_the_families():
+    only = TaskSampler(64, mix={"regions": 0, "objects": 0, "phantom": 0, "anatomy": 1})
+    never = TaskSampler(64, mix={"anatomy": 0})
+    rng = np.random.default_rng(0)
+    assert {only.sample(rng, 2).family for _ in range(5)} == {"anatomy"}
+    assert "anatomy" not in {never.sample(rng, 2).family for _ in range(20)}
