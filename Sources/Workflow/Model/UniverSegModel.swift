@@ -58,7 +58,7 @@ public struct UniverSegModel: InContextModel, Sendable {
             model = try UniverSegModel(network: network, inputSize: inputSize)
             model.metadata = metadata
         }
-        model.threads = threads == 0 ? UniverSegNetwork.defaultThreadCount : threads
+        model.threads = Self.threadCount(threads)
         return model
     }
 
@@ -72,7 +72,12 @@ public struct UniverSegModel: InContextModel, Sendable {
         try network.predict(
             queries: queries, supportImages: supportImages, supportLabels: supportLabels, queryCount: queryCount,
             supportCount: supportCount, height: height, width: width, into: logits,
-            threads: threads == 0 ? UniverSegNetwork.defaultThreadCount : threads)
+            threads: Self.threadCount(threads))
+    }
+
+    /// `threads`, with 0 meaning every core.
+    private static func threadCount(_ threads: Int) -> Int {
+        threads == 0 ? UniverSegNetwork.defaultThreadCount : threads
     }
 
     /// The network's working-memory limit.

@@ -27,7 +27,7 @@ public struct VolumeSegmenter {
     }
 
     /// Checks everything that can be checked before segmenting and returns the labels that will be
-    /// segmented. Throws `.invalidArgument` for bad options, an empty support list, inconsistent
+    /// segmented. Throws `.invalidArgument` for an empty support list, inconsistent
     /// volumes, a requested label no support volume holds, or support without any foreground;
     /// `.outOfMemory` naming what would not fit when the call would need more than the model's
     /// `memoryLimit` (see `SegmentationFootprint`).
@@ -68,7 +68,6 @@ public struct VolumeSegmenter {
     private func checkedLabels(
         query: Volume, support: [LabelledVolume]
     ) throws(UVSegError) -> (labels: [Int32], supportLabelCount: Int) {
-        try options.validate()
         guard (1...Self.largestInputSize).contains(model.inputSize) else {
             throw .invalidArgument(
                 "the model's input size must be from 1 to \(Self.largestInputSize) pixels, got \(model.inputSize)")
