@@ -250,7 +250,7 @@ typedef enum uvs_strategy {
     UVS_STRATEGY_POSITION = 0, /* the default: the query slice's relative position along the plane's
                                   normal, nearest slices of each labelled volume in turn */
     UVS_STRATEGY_RANDOM = 1,   /* random (seeded), one set for all slices of the query */
-    UVS_STRATEGY_SIMILAR = 2   /* smallest mean squared difference to the query slice */
+    UVS_STRATEGY_SIMILAR = 2   /* best correlated with the query slice (any contrast) */
 } uvs_strategy;
 uvs_status uvs_options_set_strategy(uvs_options *options, int32_t strategy);
 

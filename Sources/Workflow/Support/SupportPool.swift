@@ -13,6 +13,8 @@ struct SupportPool {
         /// The prepared image and the label map on the canvas, `side * side` values each.
         let image: [Float]
         let labels: [Float]
+        /// The image's moments, for ranking by correlation with the query slice.
+        let moments: ImageMoments
         /// The labels with at least one pixel on the canvas (what the network would see).
         let presentLabels: Set<Int32>
     }
@@ -35,10 +37,10 @@ struct SupportPool {
                 // Nearest-neighbour copies of label map values (whole numbers up to 2^24): each
                 // converts to Int32 exactly.
                 let labels = canvas.place(labels: stack.slice(slice, of: volume.labels)).pixels
+                let image = canvas.place(image: stack.slice(slice, of: volume.image)).pixels
                 candidates.append(Candidate(
                     volume: index, slice: slice, relativePosition: stack.relativePosition(of: slice),
-                    image: canvas.place(image: stack.slice(slice, of: volume.image)).pixels,
-                    labels: labels,
+                    image: image, labels: labels, moments: ImageMoments(image),
                     presentLabels: Set(labels.lazy.filter { $0 != 0 }.map { Int32($0) })))
             }
         }

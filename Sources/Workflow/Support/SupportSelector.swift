@@ -24,8 +24,8 @@ struct SupportSelector {
     struct Query {
         let slice: Int
         let relativePosition: Double
-        /// Mean squared difference between the query's canvas image and each pool slice's
-        /// (only for `similar`).
+        /// One minus the correlation of the query's canvas image with each pool slice's (only
+        /// for `similar`).
         let differences: [Float]?
     }
 
@@ -61,10 +61,9 @@ struct SupportSelector {
         guard strategy == .similar else {
             return Query(slice: slice, relativePosition: relativePosition, differences: nil)
         }
+        let moments = ImageMoments(image)
         let differences = pool.candidates.map { candidate in
-            var sum: Float = 0
-            for (a, b) in zip(candidate.image, image) { sum += (a - b) * (a - b) }
-            return sum / Float(max(image.count, 1))
+            1 - moments.correlation(image, with: candidate.image, moments: candidate.moments)
         }
         return Query(slice: slice, relativePosition: relativePosition, differences: differences)
     }

@@ -7,7 +7,8 @@ public enum SupportStrategy: String, Sendable, CaseIterable, Codable {
     /// Slices drawn at random from a generator seeded by the options' seed (and the ensemble
     /// member), the same set for every query slice of a volume.
     case random
-    /// Slices whose prepared image is closest to the query slice's (smallest mean squared
-    /// difference on the network's input grid), most similar first.
+    /// Slices whose prepared image correlates best with the query slice's on the network's
+    /// input grid, most similar first: the anatomy that looks most alike wherever it lies in the
+    /// support volumes, whatever the contrast of either scan.
     case similar
 }

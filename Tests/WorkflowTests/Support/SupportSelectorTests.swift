@@ -1,3 +1,4 @@
+import Foundation
 import Diagnostics
 import NIfTI
 import Testing
@@ -5,13 +6,17 @@ import Testing
 
 @Suite struct SupportSelectorTests {
     /// Labelled volumes of 4 x 4 voxels per axial slice whose slices in `foreground` hold label 1;
-    /// each slice's image is one value that names its volume and slice.
-    static func pool(_ volumes: [(slices: Int, foreground: ClosedRange<Int>)]) throws -> SupportPool {
+    /// each slice's image is `pixels(volume, slice)` (by default one value that names its volume
+    /// and slice).
+    static func pool(
+        _ volumes: [(slices: Int, foreground: ClosedRange<Int>)],
+        pixels: (Int, Int) -> [Float] = { volume, slice in Array(repeating: Float(volume * 100 + slice) / 1000, count: 16) }
+    ) throws -> SupportPool {
         let cases = volumes.enumerated().map { volume, spec in
             var image = [Float]()
             var labels = [Float]()
             for slice in 0..<spec.slices {
-                image += Array(repeating: Float(volume * 100 + slice) / 1000, count: 16)
+                image += pixels(volume, slice)
                 labels += Array(repeating: spec.foreground.contains(slice) ? 1 : 0, count: 16)
             }
             return PreparedCase(
@@ -89,13 +94,37 @@ import Testing
         #expect(a.filter { pool.candidates[$0].presentLabels.contains(1) }.count == 6)
     }
 
-    @Test func similarRanksTheMostAlikeSliceFirst() throws {
-        let pool = try Self.pool([(11, 3...7), (6, 1...4)])
+    /// Slices with a pattern of their own: waves of a frequency that names volume and slice.
+    static func waves(volume: Int, slice: Int) -> [Float] {
+        (0..<16).map { pixel in 0.5 + 0.5 * sin(Float(pixel) * Float(1 + slice + 11 * volume) * 0.37) }
+    }
+
+    @Test func similarRanksTheBestCorrelatedSliceFirstWhateverItsContrast() throws {
+        let pool = try Self.pool([(11, 3...7), (6, 1...4)], pixels: Self.waves)
         let selector = try Self.selector(pool, .similar, size: 4)
         let target = try #require(pool.candidates.firstIndex { $0.volume == 1 && $0.slice == 2 })
-        let selection = selector.select(
-            label: 1, member: 0, for: Self.query(selector, position: 0, image: pool.candidates[target].image))
+        // The target's anatomy in another contrast: darker and flatter, as another scanner shows it.
+        let query = pool.candidates[target].image.map { 0.1 + 0.3 * $0 }
+        let squaredDistances = pool.candidates.map { candidate in
+            zip(candidate.image, query).reduce(Float(0)) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
+        }
+        // By intensity alone another slice would look closer; by correlation the target wins.
+        #expect(squaredDistances.indices.contains { squaredDistances[$0] < squaredDistances[target] })
+        let selection = selector.select(label: 1, member: 0, for: Self.query(selector, position: 0, image: query))
         #expect(selection.first == target)
+    }
+
+    @Test func aConstantSliceIsRankedWithoutDividingByZero() throws {
+        let pool = try Self.pool([(6, 0...5)], pixels: { _, slice in
+            slice == 0 ? Array(repeating: 0.5, count: 16) : Self.waves(volume: 0, slice: slice)
+        })
+        let selector = try Self.selector(pool, .similar, size: 6, share: 0)
+        let query = Self.query(selector, position: 0, image: Self.waves(volume: 0, slice: 3))
+        #expect(query.differences?.allSatisfy(\.isFinite) == true)
+        #expect(query.differences?[0] == 1)
+        let flat = Self.query(selector, position: 0, image: Array(repeating: 0.2, count: 16))
+        #expect(flat.differences == Array(repeating: 1, count: 6))
+        #expect(selector.select(label: 1, member: 0, for: query).first == 3)
     }
 
     @Test func laterEnsembleMembersDrawFromTheBestTwiceAsMany() throws {
