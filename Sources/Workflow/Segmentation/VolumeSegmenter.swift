@@ -53,15 +53,26 @@ public struct VolumeSegmenter {
     /// `check`'s labels, and the working memory each model call may use: what the call's budget
     /// leaves once `precharged` bytes and the workflow's own structures are charged.
     private func plan(
-        query: Volume, support: [LabelledVolume], precharged: Int = 0
+        query: Volume, support: [LabelledVolume]
     ) throws(UVSegError) -> (labels: [Int32], modelMemoryLimit: Int) {
         let (labels, supportLabelCount) = try checkedLabels(query: query, support: support)
+        return (
+            labels,
+            try modelMemoryLimit(
+                query: query, support: support, labelCount: labels.count, supportLabelCount: supportLabelCount))
+    }
+
+    /// The working memory each model call may use when `labelCount` labels are segmented from
+    /// `support` holding `supportLabelCount` distinct labels, once `precharged` bytes are held.
+    private func modelMemoryLimit(
+        query: Volume, support: [LabelledVolume], labelCount: Int, supportLabelCount: Int, precharged: Int = 0
+    ) throws(UVSegError) -> Int {
         let footprint = try SegmentationFootprint(
-            query: query, support: support, labelCount: labels.count, supportLabelCount: supportLabelCount,
+            query: query, support: support, labelCount: labelCount, supportLabelCount: supportLabelCount,
             options: options, side: model.inputSize)
         var budget = MemoryBudget(limit: model.memoryLimit)
         try budget.charge(precharged, of: 1, for: "the support volumes aligned to the query")
-        return (labels, try footprint.charge(into: &budget, model: model))
+        return try footprint.charge(into: &budget, model: model)
     }
 
     /// The labels to segment, and how many distinct labels the support holds.
@@ -167,17 +178,27 @@ public struct VolumeSegmenter {
                 query: query, labels: labels, probabilities: aligned.atlasProbabilities, alignments: aligned.reports,
                 progress: progress)
         }
-        let (networkLabels, modelMemoryLimit) = try plan(query: query, support: aligned.volumes, precharged: budget.charged)
-        guard networkLabels == labels else {
-            throw .invalidArgument(
-                "a label of the support lies outside the query's field of view once aligned; choose the labels to "
-                    + "segment or use the atlas method")
+        // A label the aligned support no longer shows lies outside the query's field of view: the
+        // network finds none of it, as the atlas does.
+        var present = Set<Int32>()
+        for member in aligned.volumes { present.formUnion(member.labels.foregroundLabels) }
+        let shown = labels.filter(present.contains)
+        var network = [[Float]]()
+        if !shown.isEmpty {
+            let modelMemoryLimit = try modelMemoryLimit(
+                query: query, support: aligned.volumes, labelCount: labels.count, supportLabelCount: present.count,
+                precharged: budget.charged)
+            let networkProgress = progress.part(from: 0.05 + alignmentShare, to: 0.95)
+            let cases = try preparedCases(aligned.volumes, progress: networkProgress.part(from: 0, to: 0.05))
+            network = try networkProbabilities(
+                query: query, support: cases, labels: shown, modelMemoryLimit: modelMemoryLimit,
+                progress: networkProgress.part(from: 0.05, to: 1))
         }
-        let networkProgress = progress.part(from: 0.05 + alignmentShare, to: 0.95)
-        let cases = try preparedCases(aligned.volumes, progress: networkProgress.part(from: 0, to: 0.05))
-        var probabilities = try networkProbabilities(
-            query: query, support: cases, labels: labels, modelMemoryLimit: modelMemoryLimit,
-            progress: networkProgress.part(from: 0.05, to: 1))
+        var probabilities = labels.map { label in
+            shown.firstIndex(of: label).map { network[$0] } ?? [Float](repeating: 0, count: query.voxels.count)
+        }
+        // One reference to each array, so that averaging with the atlas below writes in place.
+        network = []
         if options.method == .fused {
             for (index, atlas) in aligned.atlasProbabilities.enumerated() {
                 for voxel in atlas.indices { probabilities[index][voxel] = (probabilities[index][voxel] + atlas[voxel]) / 2 }

@@ -79,6 +79,26 @@ import Testing
         #expect(aligned.probabilities.map(\.label) == Set(truth.voxels).subtracting([0]).sorted().map { Int32($0) })
     }
 
+    /// A support label that aligns outside the query's field of view is absent from the query:
+    /// probability 0 from the network as from the atlas, while the other labels are segmented.
+    @Test(arguments: [SegmentationMethod.network, .fused])
+    func aLabelAlignedOutsideTheQueryIsAbsent(method: SegmentationMethod) throws {
+        let (_, _, posed) = try Self.posedCase()
+        // A slab at the support's left edge, beyond a query grid 30 voxels (75 mm) wide.
+        var labels = posed.labels.volume
+        for index in labels.voxels.indices where index % Self.size.i < 3 { labels.voxels[index] = 9 }
+        let support = try LabelledVolume(image: posed.image, labels: LabelMap(labels))
+        let narrow = GridSize(i: 30, j: Self.size.j, k: Self.size.k)
+        let query = try Self.pose.fixedImage(
+            size: narrow, affine: KnownAlignment.centredAffine(size: narrow, spacing: SIMD3(2.5, 2.7, 2.8)))
+        let result = try VolumeSegmenter(model: IdentityModel.sharp(inputSize: 16), options: Self.options(.affine, method))
+            .segment(query: query, support: [support])
+        let outside = try #require(result.probabilities.first { $0.label == 9 })
+        #expect(outside.volume.voxels.allSatisfy { $0 == 0 })
+        #expect(!result.labelMap.labels.contains(9))
+        #expect(result.labelMap.labels.contains { $0 != 0 })
+    }
+
     @Test func fusedIsTheMeanOfTheNetworkAndTheAtlas() throws {
         let phantom = Phantom.ellipsoid(size: [10, 10, 8], spacing: [1.5, 1.5, 2])
         let (query, _) = try phantom.volumes(.ras)
