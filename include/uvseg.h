@@ -236,21 +236,28 @@ uvs_status uvs_options_set_progress(uvs_options *options, uvs_progress_fn callba
  * returns UVS_ERROR_INVALID_ARGUMENT (options unchanged) for one out of range or a NULL options.
  */
 
-/* The anatomical plane(s) slices are cut along; found from the volumes' affines, not array axes. */
+/*
+ * The anatomical plane(s) slices are cut along; found from the volumes' affines, not array axes.
+ * Several planes are segmented each on its own, their probabilities averaged on the query's grid.
+ */
 typedef enum uvs_plane {
-    UVS_PLANE_AXIAL = 0,    /* the default */
+    UVS_PLANE_AXIAL = 0,
     UVS_PLANE_CORONAL = 1,
     UVS_PLANE_SAGITTAL = 2,
-    UVS_PLANE_ALL = 3       /* all three, probabilities averaged on the query's grid */
+    UVS_PLANE_ALL = 3,      /* all three */
+    UVS_PLANE_AUTO = 4      /* the default: every plane in which the query's and support volumes'
+                               pixels are at most twice as long as wide (all three for near-isotropic
+                               scans, the acquisition plane for thick slices); if none, the plane
+                               with the squarest pixels */
 } uvs_plane;
 uvs_status uvs_options_set_plane(uvs_options *options, int32_t plane);
 
 /* How support slices are chosen for each query slice. */
 typedef enum uvs_strategy {
-    UVS_STRATEGY_POSITION = 0, /* the default: the query slice's relative position along the plane's
-                                  normal, nearest slices of each labelled volume in turn */
+    UVS_STRATEGY_POSITION = 0, /* the query slice's relative position along the plane's normal,
+                                  nearest slices of each labelled volume in turn */
     UVS_STRATEGY_RANDOM = 1,   /* random (seeded), one set for all slices of the query */
-    UVS_STRATEGY_SIMILAR = 2   /* best correlated with the query slice (any contrast) */
+    UVS_STRATEGY_SIMILAR = 2   /* the default: best correlated with the query slice (any contrast) */
 } uvs_strategy;
 uvs_status uvs_options_set_strategy(uvs_options *options, int32_t strategy);
 
@@ -274,11 +281,12 @@ uvs_status uvs_options_set_alignment(uvs_options *options, int32_t alignment);
 typedef enum uvs_method {
     UVS_METHOD_NETWORK = 0, /* the in-context network, slice by slice, from support slices (of
                                the aligned volumes when aligned) */
-    UVS_METHOD_ATLAS = 1,   /* the default: atlas propagation; each support volume's labels
-                               carried onto the query (through its alignment, or by world
-                               coordinates with UVS_ALIGN_NONE) as per-label shares, fused over
-                               the support volumes (uvs_options_set_fusion) */
-    UVS_METHOD_FUSED = 2    /* the mean of the network's and the atlas's probabilities */
+    UVS_METHOD_ATLAS = 1,   /* atlas propagation; each support volume's labels carried onto the
+                               query (through its alignment, or by world coordinates with
+                               UVS_ALIGN_NONE) as per-label shares, fused over the support
+                               volumes (uvs_options_set_fusion) */
+    UVS_METHOD_FUSED = 2    /* the default: the mean of the network's and the atlas's
+                               probabilities */
 } uvs_method;
 uvs_status uvs_options_set_method(uvs_options *options, int32_t method);
 
@@ -291,7 +299,7 @@ typedef enum uvs_fusion {
 } uvs_fusion;
 uvs_status uvs_options_set_fusion(uvs_options *options, int32_t fusion);
 
-/* Most slices per support set, >= 1 [64, the published model's training maximum]. */
+/* Most slices per support set, >= 1 [16; the published model was trained with up to 64]. */
 uvs_status uvs_options_set_support_size(uvs_options *options, int32_t size);
 
 /* Largest share of a support set made of slices without the label, in [0, 1) [0.25]. */

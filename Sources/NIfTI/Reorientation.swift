@@ -41,6 +41,13 @@ public struct Reorientation: Sendable, Equatable {
     /// The size of the RAS grid.
     public var rasSize: GridSize { toRAS.destinationSize }
 
+    /// The voxel spacing along the RAS grid's axes i, j, k (mm).
+    public var rasSpacing: [Double] {
+        var spacing = originalGeometry.spacing
+        for (axis, oriented) in axes.enumerated() { spacing[oriented.worldAxis] = originalGeometry.spacing[axis] }
+        return spacing
+    }
+
     /// The voxel (i, j, k, 1) of the RAS grid to voxel of the original grid, 4 x 4 (nibabel's
     /// `inv_ornt_aff`).
     var rasToOriginalVoxel: AffineMatrix {

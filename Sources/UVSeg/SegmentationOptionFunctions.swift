@@ -30,7 +30,8 @@ public func uvs_options_set_plane(_ options: OpaquePointer?, _ plane: Int32) -> 
         case 1: settings.planes = [.coronal]
         case 2: settings.planes = [.sagittal]
         case 3: settings.planes = AnatomicalPlane.allCases
-        default: throw .invalidArgument("plane must be a uvs_plane value (0 to 3), got \(plane)")
+        case 4: settings.planes = nil
+        default: throw .invalidArgument("plane must be a uvs_plane value (0 to 4), got \(plane)")
         }
     }
 }

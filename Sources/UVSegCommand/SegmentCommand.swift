@@ -49,7 +49,7 @@ struct SegmentCommand: ParsableCommand {
     var truthFolder: String?
 
     @Option(parsing: .unconditional, help: "Most support slices per support set (the published model was trained with up to 64).")
-    var supportSize = 64
+    var supportSize = SegmentationOptions().supportSize
 
     @OptionGroup var segmentation: SegmentationArguments
 

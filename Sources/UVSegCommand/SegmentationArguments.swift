@@ -9,12 +9,22 @@ extension LabelFusion: ExpressibleByArgument {}
 
 /// The options `segment` and `validate` share: the model and how each volume is segmented.
 struct SegmentationArguments: ParsableArguments {
-    /// `--plane`: one anatomical plane, or all three fused.
+    /// `--plane`: one anatomical plane, all three fused, or those with square-ish pixels.
     enum PlaneChoice: String, ExpressibleByArgument, CaseIterable {
-        case axial, coronal, sagittal, all
+        case axial, coronal, sagittal, all, auto
 
-        var planes: [AnatomicalPlane] {
-            AnatomicalPlane(rawValue: rawValue).map { [$0] } ?? AnatomicalPlane.allCases
+        /// The planes of this choice; nil for `auto` (chosen per volume).
+        var planes: [AnatomicalPlane]? {
+            switch self {
+            case .all: AnatomicalPlane.allCases
+            case .auto: nil
+            default: AnatomicalPlane(rawValue: rawValue).map { [$0] }
+            }
+        }
+
+        /// The choice that gives `planes`.
+        init(_ planes: [AnatomicalPlane]?) {
+            self = Self.allCases.first { $0.planes == planes } ?? .auto
         }
     }
 
@@ -30,14 +40,14 @@ struct SegmentationArguments: ParsableArguments {
     @Option(help: "How atlas propagation combines several support volumes: the same say each, or weighted by local image similarity.")
     var fusion: LabelFusion = SegmentationOptions().fusion
 
-    @Option(help: "Plane to segment along, or all three with their probabilities averaged.")
-    var plane: PlaneChoice = .axial
+    @Option(help: "Plane to segment along; all three with their probabilities averaged; or auto: every plane in which the volumes' pixels are at most twice as long as wide.")
+    var plane = PlaneChoice(SegmentationOptions().planes)
 
-    @Option(help: "How support slices are chosen for each query slice.")
-    var strategy: SupportStrategy = .position
+    @Option(help: "How support slices are chosen for each query slice: nearest relative position, random, or best correlated image.")
+    var strategy: SupportStrategy = SegmentationOptions().strategy
 
     @Option(name: .customLong("ensemble"), parsing: .unconditional, help: "Support sets per slice, drawn with different seeds and averaged.")
-    var ensembleSize = 1
+    var ensembleSize = SegmentationOptions().ensembleSize
 
     @Flag(name: .customLong("tta"), help: "Also segment every slice mirrored and average (test-time augmentation).")
     var flipAugmentation = false
@@ -52,10 +62,10 @@ struct SegmentationArguments: ParsableArguments {
     var fillHoles = false
 
     @Option(parsing: .unconditional, help: "Largest share of a support set made of slices without the label, in [0, 1).")
-    var emptyShare = 0.25
+    var emptyShare = SegmentationOptions().maxEmptyShare
 
     @Option(parsing: .unconditional, help: "Seed of every random choice (support sets, ensemble members).")
-    var seed: UInt64 = 0
+    var seed = SegmentationOptions().seed
 
     @Option(parsing: .unconditional, help: "Intensity percentiles clipped before scaling to [0, 1], as LOW,HIGH.")
     var percentiles = "0.5,99.5"

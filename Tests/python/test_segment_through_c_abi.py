@@ -101,7 +101,8 @@ def test_bad_arguments_are_refused(api, setup):
     assert b"label 7" in api.uvs_last_error()
     assert result.value is None
     assert api.uvs_options_set_support_size(options, 0) == INVALID_ARGUMENT
-    assert api.uvs_options_set_plane(options, 4) == INVALID_ARGUMENT
+    assert api.uvs_options_set_plane(options, 5) == INVALID_ARGUMENT
+    assert b"0 to 4" in api.uvs_last_error()
     assert api.uvs_options_set_empty_share(options, 1.0) == INVALID_ARGUMENT
     assert api.uvs_options_set_input_size(options, -1) == INVALID_ARGUMENT
     assert api.uvs_options_set_input_size(options, 1025) == INVALID_ARGUMENT

@@ -56,15 +56,13 @@ int main(int argc, char **argv) {
     }
     if (!(query = read_case(data, 6, "image")) || !(truth = read_case(data, 6, "label"))) goto done;
 
-    /* Settings not set keep their defaults (see uvseg.h). 16 support slices instead of 64 keep
-     * this example quick; more usually segment better. */
+    /* Settings not set keep their defaults (see uvseg.h); this one reports progress. */
     if ((status = uvs_options_create(&options)) != UVS_OK ||
-        (status = uvs_options_set_support_size(options, 16)) != UVS_OK ||
         (status = uvs_options_set_progress(options, show_progress, NULL)) != UVS_OK)
         goto failed;
 
-    /* Support and query volumes may lie in different orientations: slices are cut along the
-     * anatomical plane (axial by default) found from each volume's affine. */
+    /* Support and query volumes may lie in different orientations: slices are cut along
+     * anatomical planes found from each volume's affine. */
     status = uvs_segment_volume(model, query, (const uvs_volume *const *)images,
                                 (const uvs_volume *const *)label_maps, SUPPORT_CASES, options, &result);
     if (status != UVS_OK) goto failed;

@@ -36,17 +36,15 @@ int main(int argc, char **argv) {
         const uvseg::Volume query = uvseg::Volume::read(case_file(data, 6, "image"));
         const uvseg::Volume truth = uvseg::Volume::read(case_file(data, 6, "label"));
 
-        // Settings not set keep their defaults (see uvseg.h). 16 support slices instead of 64
-        // keep this example quick; more usually segment better.
+        // Settings not set keep their defaults (see uvseg.h); this one reports progress.
         uvseg::Options options;
-        options.set(uvs_options_set_support_size, 16);
         options.set_progress([](double fraction, const char *stage) {
             std::fprintf(stderr, "\r%-10s %3.0f%%%s", stage, 100 * fraction, fraction >= 1 ? "\n" : "");
             return true;  // go on; false would cancel
         });
 
-        // Support and query may lie in different orientations: slices are cut along the
-        // anatomical plane (axial by default) found from each volume's affine.
+        // Support and query may lie in different orientations: slices are cut along
+        // anatomical planes found from each volume's affine.
         const uvseg::Segmentation result = uvseg::segment(model, query, images, label_maps, options);
 
         // The label map lies on the query's grid; written with the query as reference, viewers

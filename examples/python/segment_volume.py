@@ -27,10 +27,8 @@ def main(data, out_path, weights=None):
     query = uvseg.Volume.read(data / "case06_image.nii.gz")
 
     with uvseg.Model(weights) if weights else uvseg.Model.default() as model:
-        # Settings left out keep the library's defaults; 16 support slices instead of 64 keep
-        # this example quick, more usually segment better.
-        result = uvseg.segment(model, query, support_images, support_labels,
-                               support_size=16, progress=show_progress)
+        # Settings left out keep the library's defaults (include/uvseg.h).
+        result = uvseg.segment(model, query, support_images, support_labels, progress=show_progress)
 
     # The label map lies on the query's grid, with the query's header: viewers overlay it exactly.
     result.write_label_map(out_path)

@@ -18,6 +18,8 @@ struct SegmentationFootprint {
     let labelCount: Int, supportLabelCount: Int
     /// Grid sizes in RAS+ orientation, as slicing sees them.
     let query: GridSize, support: [GridSize]
+    /// The planes the volumes are segmented along.
+    let planes: [AnatomicalPlane]
 
     /// Bytes of a support pool candidate besides its canvases: its fields and the arrays' headers.
     static let candidateOverhead = 256
@@ -35,10 +37,13 @@ struct SegmentationFootprint {
         self.options = options
         self.labelCount = labelCount
         self.supportLabelCount = supportLabelCount
-        self.query = try Reorientation(size: query.size, geometry: query.geometry).rasSize
-        self.support = try support.map { (member) throws(UVSegError) in
-            try Reorientation(size: member.image.size, geometry: member.image.geometry).rasSize
+        let queryGrid = try Reorientation(size: query.size, geometry: query.geometry)
+        let supportGrids = try support.map { (member) throws(UVSegError) in
+            try Reorientation(size: member.image.size, geometry: member.image.geometry)
         }
+        self.query = queryGrid.rasSize
+        self.support = supportGrids.map(\.rasSize)
+        planes = options.planesToSegment(spacings: [queryGrid.rasSpacing] + supportGrids.map(\.rasSpacing))
     }
 
     /// Charges the whole segmentation to `budget`, which ends holding its peak; returns the most
@@ -62,7 +67,7 @@ struct SegmentationFootprint {
             for: "the probabilities of \(labelCount) labels on the query's grid of \(queryVoxels) voxels")
 
         var modelLimit = Int.max
-        for plane in options.planes {
+        for plane in planes {
             let charged = budget.charged
             modelLimit = min(modelLimit, try chargePlane(plane, into: &budget, model: model))
             budget.release(budget.charged - charged, of: 1)

@@ -4,11 +4,13 @@ import Diagnostics
 public struct SegmentationOptions: Sendable, Equatable {
     /// The planes to segment along. Several planes are each segmented on their own and their
     /// probabilities averaged on the query's grid, which gives the 2-D network 3-D consistency.
-    public var planes: [AnatomicalPlane] = [.axial]
+    /// nil: every plane in which the query's and support volumes' pixels are at most twice as
+    /// long as wide (`AnatomicalPlane.automatic`).
+    public var planes: [AnatomicalPlane]? = nil
     /// The most support slices per support set (the published model was trained with up to 64).
-    public var supportSize: Int = 64
+    public var supportSize: Int = 16
     /// How support slices are chosen for each query slice.
-    public var strategy: SupportStrategy = .position
+    public var strategy: SupportStrategy = .similar
     /// The largest share of a support set made of slices without the label, in 0..<1.
     public var maxEmptyShare: Double = 0.25
     /// How many support sets (drawn with different seeds) each slice is segmented with; their
@@ -30,7 +32,7 @@ public struct SegmentationOptions: Sendable, Equatable {
     /// How support volumes are brought onto the query before slices are chosen or labels carried.
     public var alignment: SupportAlignment = .deformable
     /// What produces the probabilities: the network, atlas propagation, or both averaged.
-    public var method: SegmentationMethod = .atlas
+    public var method: SegmentationMethod = .fused
     /// How atlas propagation combines the labels of several support volumes.
     public var fusion: LabelFusion = .local
     /// Threads of the network, alignment and label fusion; 0 uses every core. Results do not
@@ -44,9 +46,15 @@ public struct SegmentationOptions: Sendable, Equatable {
 
     public init() {}
 
+    /// The planes to segment along volumes of RAS voxel spacings `spacings` (the query's and the
+    /// support volumes'): the ones given, or those `AnatomicalPlane.automatic` chooses.
+    func planesToSegment(spacings: [[Double]]) -> [AnatomicalPlane] {
+        planes ?? AnatomicalPlane.automatic(forSpacings: spacings)
+    }
+
     /// Throws `.invalidArgument` naming the first setting out of range.
     public func validate() throws(UVSegError) {
-        guard !planes.isEmpty else { throw .invalidArgument("at least one plane to segment along is needed") }
+        guard planes?.isEmpty != true else { throw .invalidArgument("at least one plane to segment along is needed") }
         guard supportSize >= 1 else {
             throw .invalidArgument("the support size must be at least 1, got \(supportSize)")
         }

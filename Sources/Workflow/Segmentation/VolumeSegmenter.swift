@@ -217,11 +217,17 @@ public struct VolumeSegmenter {
             query, prepared: options.intensity.prepare(query.voxels), labels: [])
         // The sum over planes, then (divided in place) the mean.
         var probabilities = [[Float]](repeating: [Float](repeating: 0, count: query.voxels.count), count: labels.count)
-        for (planeIndex, plane) in options.planes.enumerated() {
-            let planeProgress = planesProgress.part(planeIndex, of: options.planes.count)
+        let planes = options.planesToSegment(spacings: [preparedQuery.spacing] + preparedSupport.map(\.spacing))
+        var segmentedPlanes = 0
+        for (planeIndex, plane) in planes.enumerated() {
+            let planeProgress = planesProgress.part(planeIndex, of: planes.count)
             let pool = try SupportPool(
                 volumes: preparedSupport, plane: plane, side: model.inputSize,
                 progress: planeProgress.part(from: 0, to: 0.1))
+            // A plane chosen automatically whose slices lose a label at the network's input size is
+            // left out while another may still show it; planes the caller chose fail instead.
+            let anotherMayShow = segmentedPlanes > 0 || planeIndex < planes.count - 1
+            if options.planes == nil, anotherMayShow, !pool.shows(every: labels) { continue }
             let selector = try SupportSelector(
                 pool: pool, labels: labels, plane: plane, strategy: options.strategy, size: options.supportSize,
                 maxEmptyShare: options.maxEmptyShare, seed: options.seed)
@@ -234,8 +240,9 @@ public struct VolumeSegmenter {
                 let native = try queryReorientation.fromRAS(oriented)
                 for voxel in native.indices { probabilities[index][voxel] += native[voxel] }
             }
+            segmentedPlanes += 1
         }
-        let planeCount = Float(options.planes.count)
+        let planeCount = Float(segmentedPlanes)
         for index in probabilities.indices {
             for voxel in probabilities[index].indices { probabilities[index][voxel] /= planeCount }
         }

@@ -11,6 +11,29 @@ public enum AnatomicalPlane: String, Sendable, CaseIterable, Codable {
     /// Slices perpendicular to the left-right axis.
     case sagittal
 
+    /// The longest side of a pixel over its shortest for a plane to be chosen automatically:
+    /// slices across thick ones are blurred along one side, which the network never saw in
+    /// training, while near-isotropic scans gain from all three planes (QUALITY.md).
+    static let largestAutomaticPixelAspect = 2.0
+
+    /// The planes to segment along when none are given, for volumes of RAS voxel spacings
+    /// `spacings` (the query's and the support volumes'): every plane in which each volume's
+    /// pixels are at most `largestAutomaticPixelAspect` times as long as wide (all three for
+    /// near-isotropic scans, the acquisition plane for thick-slice ones); when no plane is, the
+    /// one with the squarest pixels.
+    static func automatic(forSpacings spacings: [[Double]]) -> [AnatomicalPlane] {
+        let aspects = allCases.map { plane in
+            spacings.map { spacing in
+                let (column, row) = (spacing[plane.inPlaneAxes.column], spacing[plane.inPlaneAxes.row])
+                return max(column, row) / min(column, row)
+            }.reduce(1, max)
+        }
+        let chosen = allCases.indices.filter { aspects[$0] <= largestAutomaticPixelAspect }
+        guard chosen.isEmpty else { return chosen.map { allCases[$0] } }
+        let squarest = aspects.indices.min { (aspects[$0], $0) < (aspects[$1], $1) } ?? 0
+        return [allCases[squarest]]
+    }
+
     /// The RAS array axis (0 = i, 1 = j, 2 = k) perpendicular to the plane.
     var normalAxis: Int {
         switch self {

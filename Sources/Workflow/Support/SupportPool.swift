@@ -46,4 +46,11 @@ struct SupportPool {
         }
         self.candidates = candidates
     }
+
+    /// Whether some slice shows each of `labels` on the canvas.
+    func shows(every labels: [Int32]) -> Bool {
+        var missing = Set(labels)
+        for candidate in candidates where !missing.isEmpty { missing.subtract(candidate.presentLabels) }
+        return missing.isEmpty
+    }
 }

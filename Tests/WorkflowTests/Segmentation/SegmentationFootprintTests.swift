@@ -13,6 +13,8 @@ import Testing
         // The network on the support as stored: the footprint these tests measure.
         options.alignment = .none
         options.method = .network
+        options.planes = [.axial]
+        options.strategy = .position
         options.supportSize = 8
         configure(&options)
         return options

@@ -52,6 +52,24 @@ import Testing
         #expect(truth.labels.contains(1))
     }
 
+    /// With no planes given, a thick-slice query is segmented along its acquisition plane only
+    /// and a near-isotropic one along all three: the same model calls as those planes given.
+    @Test(arguments: [([0.5, 0.5, 3.0], [AnatomicalPlane.axial]), ([1.2, 0.9, 1.5], AnatomicalPlane.allCases)])
+    func automaticPlanesFollowThePixelShape(spacing: [Double], expected: [AnatomicalPlane]) throws {
+        let phantom = Phantom.ellipsoid(size: [9, 12, 7], spacing: spacing)
+        let (query, truth) = try phantom.volumes(.lps)
+        let support = [try phantom.labelledVolume(.ras)]
+        func calls(_ planes: [AnatomicalPlane]?) throws -> Int {
+            let model = IdentityModel.sharp(inputSize: 48)
+            let result = try VolumeSegmenter(model: model, options: Self.options([]) { $0.planes = planes })
+                .segment(query: query, support: support)
+            #expect(result.labelMap.labels == truth.labels)
+            return model.calls
+        }
+        #expect(try calls(nil) == calls(expected))
+        #expect(try calls(nil) != calls(expected == [.axial] ? AnatomicalPlane.allCases : [.axial]))
+    }
+
     @Test func theOptionsConfigureTheModel() throws {
         let model = IdentityModel(inputSize: 8)
         #expect(try VolumeSegmenter(model: model, options: Self.options([.axial]) { $0.inputSize = 8 }).model.inputSize == 8)

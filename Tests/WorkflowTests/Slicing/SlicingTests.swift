@@ -14,6 +14,8 @@ import Testing
         let (oriented, _) = try PreparedCase.oriented(image, prepared: image.voxels, labels: labelValues)
         #expect(oriented.size == GridSize(i: 5, j: 4, k: 3))
         #expect(oriented.spacing.map { ($0 * 1e6).rounded() / 1e6 } == [1, 2, 3])
+        let reorientation = try Reorientation(size: image.size, geometry: image.geometry)
+        #expect(reorientation.rasSpacing.map { ($0 * 1e6).rounded() / 1e6 } == [1, 2, 3])
         #expect(oriented.image == reference.voxels)
         #expect(oriented.labels == reference.voxels.map { ($0 - 100) / 900 })
     }
@@ -45,5 +47,19 @@ import Testing
         for index in 0..<stack.count { stack.store(stack.slice(index, of: voxels), at: index, into: &rebuilt) }
         #expect(rebuilt == voxels)
         #expect(stack.relativePosition(of: 0) == 0 && stack.relativePosition(of: stack.count - 1) == 1)
+    }
+
+    @Test func automaticPlanesHaveSquareishPixelsInEveryVolume() {
+        let automatic = AnatomicalPlane.automatic(forSpacings:)
+        #expect(automatic([[1, 1, 1]]) == AnatomicalPlane.allCases)
+        #expect(automatic([[2.2, 1.8, 2.5], [2, 2, 2]]) == AnatomicalPlane.allCases)
+        // Thick slices: only the plane they were acquired in.
+        #expect(automatic([[0.5, 0.5, 3]]) == [.axial])
+        #expect(automatic([[3, 0.5, 0.5]]) == [.sagittal])
+        #expect(automatic([[0.6, 1.5, 0.6]]) == [.coronal])
+        // A thick-slice support volume limits an isotropic query's planes too.
+        #expect(automatic([[1, 1, 1], [0.5, 0.5, 3]]) == [.axial])
+        // No plane square enough in every volume: the squarest over all.
+        #expect(automatic([[1, 1, 4], [3, 1, 1]]) == [.axial])
     }
 }

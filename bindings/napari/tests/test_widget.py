@@ -61,7 +61,7 @@ def test_segmenting_adds_a_labels_layer_over_the_query(viewer_with_phantoms, qtb
     np.testing.assert_array_equal(result.data, expected)
     assert widget.progress.value() == 100 and widget.status.text().startswith("done")
     assert set(np.unique(result.data)) <= {0, 1, 2}
-    # The defaults: support aligned to the query, then atlas propagation.
+    # The defaults: support aligned to the query, then the network and atlas propagation.
     assert stages and stages[-1][0] == 1.0 and {"preparing", "aligning", "combining"} <= {stage for _, stage in stages}
 
 

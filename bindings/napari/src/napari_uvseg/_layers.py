@@ -2,8 +2,8 @@
 
 napari orders array axes slowest first, (z, y, x) for a 3-D layer, and its sliders step through the
 first axis. A volume's axes (i, j, k) are the layer's axes reversed, (x, y, z), so that the
-layer's first axis is the volume's k axis, the one axial slices are cut across: the default
-plane segments exactly the slices napari shows. The layer's data-to-world matrix, reversed the
+layer's first axis is the volume's k axis, the one axial slices are cut across: the axial plane
+segments exactly the slices napari shows. The layer's data-to-world matrix, reversed the
 same way, becomes the volume's affine, so scale (voxel spacing) and translation carry over. A 2-D
 layer is a volume of one slice.
 """

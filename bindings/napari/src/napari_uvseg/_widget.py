@@ -16,13 +16,13 @@ import uvseg
 
 from ._layers import LayerData, segment_layers
 
-# (label shown, uvseg plane): see _layers for why axis 0, napari's slider axis, is "axial".
-PLANES = [("axis 0, the slider's (axial)", "axial"), ("axis 1 (coronal)", "coronal"),
-          ("axis 2 (sagittal)", "sagittal"), ("all three, averaged", "all")]
-# (label shown, uvseg setting), the library's default first.
+# (label shown, uvseg setting), the library's default first; planes: see _layers for why axis 0,
+# napari's slider axis, is "axial".
+PLANES = [("auto: axes with square-ish pixels", "auto"), ("axis 0, the slider's (axial)", "axial"),
+          ("axis 1 (coronal)", "coronal"), ("axis 2 (sagittal)", "sagittal"), ("all three, averaged", "all")]
 ALIGNMENTS = [("deformable registration", "deformable"), ("affine registration", "affine"),
               ("none: as stored", "none")]
-METHODS = [("atlas propagation", "atlas"), ("network", "network"), ("both, averaged", "fused")]
+METHODS = [("network and atlas, averaged", "fused"), ("atlas propagation", "atlas"), ("network", "network")]
 
 
 def _layer_names(viewer: Any, kind: type) -> List[str]:
@@ -100,7 +100,7 @@ class SegmentationWidget(QWidget):
             self.plane.addItem(label, plane)
         self.support_size = QSpinBox()
         self.support_size.setRange(1, 1024)
-        self.support_size.setValue(64)
+        self.support_size.setValue(16)
         self.ensemble = QSpinBox()
         self.ensemble.setRange(1, 32)
         # The square size slices are scaled to; 0: the size the model's checkpoint declares.

@@ -22,7 +22,7 @@ _create = function("uvs_options_create", STATUS, HANDLE_OUT)
 _free = function("uvs_options_free", None, HANDLE)
 _set_progress = function("uvs_options_set_progress", STATUS, HANDLE, PROGRESS_FUNCTION, ctypes.c_void_p)
 
-PLANES = {"axial": 0, "coronal": 1, "sagittal": 2, "all": 3}
+PLANES = {"axial": 0, "coronal": 1, "sagittal": 2, "all": 3, "auto": 4}
 STRATEGIES = {"position": 0, "random": 1, "similar": 2}
 ALIGNMENTS = {"none": 0, "affine": 1, "deformable": 2}
 METHODS = {"network": 0, "atlas": 1, "fused": 2}

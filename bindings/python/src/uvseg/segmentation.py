@@ -99,14 +99,16 @@ def segment(model: Model, query: VolumeLike, support_images: Sequence[VolumeLike
 
         align              how support volumes are brought onto the query: "deformable" (default:
                            affine then demons registration), "affine", or "none" (as stored)
-        method             what segments: "atlas" (default: the support's labels carried through
-                           the alignment and fused), "network" (the in-context network, slice by
-                           slice), or "fused" (the mean of both probabilities)
+        method             what segments: "fused" (default: the mean of the two below), "atlas" (the
+                           support's labels carried through the alignment and fused over support
+                           volumes), or "network" (the in-context network, slice by slice)
         fusion             how atlas propagation combines support volumes: "local" (default:
                            weighted by local image similarity) or "majority"
-        plane              "axial" (default), "coronal", "sagittal" or "all" (averaged)
-        strategy           how support slices are chosen: "position" (default), "random", "similar"
-        support_size       most slices per support set [64]
+        plane              "auto" (default: every plane with pixels at most twice as long as wide),
+                           "axial", "coronal", "sagittal" or "all" (averaged)
+        strategy           how support slices are chosen: "similar" (default: best correlated
+                           image), "position" (nearest relative position) or "random"
+        support_size       most slices per support set [16]
         empty_share        largest share of support slices without the label, in [0, 1) [0.25]
         ensemble           support sets per slice, probabilities averaged [1]
         flip_augmentation  also segment mirrored slices and average [False]
