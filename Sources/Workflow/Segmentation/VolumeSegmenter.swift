@@ -87,8 +87,7 @@ public struct VolumeSegmenter {
         guard !support.isEmpty else {
             throw .invalidArgument("the support list is empty; give at least one labelled volume")
         }
-        var present = Set<Int32>()
-        for member in support { present.formUnion(member.labels.foregroundLabels) }
+        let present = Self.labelsPresent(in: support)
         guard !present.isEmpty else {
             throw .invalidArgument(
                 "the support label maps hold no foreground at all; a support set without foreground cannot "
@@ -108,6 +107,11 @@ public struct VolumeSegmenter {
                     + "cannot show the network what to find")
         }
         return (Set(requested).sorted(), present.count)
+    }
+
+    /// The distinct foreground labels of the support label maps.
+    private static func labelsPresent(in support: [LabelledVolume]) -> Set<Int32> {
+        support.reduce(into: Set<Int32>()) { $0.formUnion($1.labels.foregroundLabels) }
     }
 
     /// Segments `query` from `support`; see the type's description. Throws what `check` throws, and
@@ -180,8 +184,7 @@ public struct VolumeSegmenter {
         }
         // A label the aligned support no longer shows lies outside the query's field of view: the
         // network finds none of it, as the atlas does.
-        var present = Set<Int32>()
-        for member in aligned.volumes { present.formUnion(member.labels.foregroundLabels) }
+        let present = Self.labelsPresent(in: aligned.volumes)
         let shown = labels.filter(present.contains)
         var network = [[Float]]()
         if !shown.isEmpty {
