@@ -98,6 +98,24 @@ struct PredictionArgumentTests {
         #expect(throws: UVSegError.self) { try Self.network().queriesPerBatch(for: big, threads: 1) }
     }
 
+    @Test("a network limited to a share of memory keeps its weights and batches as one loaded with that limit")
+    func limitingWorkingMemory() throws {
+        let shape = try PredictionShape(queryCount: 5, supportCount: 3, height: 32, width: 40)
+        let shared = try Self.network()
+        let oneQuery = shared.minimumWorkingMemory(for: shape)
+        let limited = try shared.limitingWorkingMemory(to: oneQuery)
+        #expect(limited.workingMemoryLimit == oneQuery && shared.workingMemoryLimit == UniverSegNetwork.defaultWorkingMemoryLimit)
+        #expect(try limited.queriesPerBatch(for: shape, threads: 1) == 1)
+        func logits(_ network: UniverSegNetwork) throws -> [Float] {
+            try network.predict(
+                queries: Self.images(5, seed: 1), supportImages: Self.images(3, seed: 2),
+                supportLabels: Self.images(3, seed: 3), queryCount: 5, supportCount: 3, height: 32, width: 40, threads: 1)
+        }
+        #expect(try logits(limited) == logits(try Self.network(workingMemoryLimit: oneQuery)))
+        let error = #expect(throws: UVSegError.self) { try shared.limitingWorkingMemory(to: 0) }
+        #expect(error?.kind == .invalidArgument)
+    }
+
     @Test("a call's memory limit below the network's lowers the batch, and one too small is refused")
     func callMemoryLimit() throws {
         let network = try Self.network()

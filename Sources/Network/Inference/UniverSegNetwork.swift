@@ -30,13 +30,28 @@ public final class UniverSegNetwork: Sendable {
     ///
     /// Throws `.badFormat` naming the missing, unexpected or mis-shaped tensors if they are not
     /// those of a UniverSeg network, and `.invalidArgument` for a limit below 1.
-    public init(checkpoint: Checkpoint, workingMemoryLimit: Int = defaultWorkingMemoryLimit) throws(UVSegError) {
+    public convenience init(checkpoint: Checkpoint, workingMemoryLimit: Int = defaultWorkingMemoryLimit) throws(UVSegError) {
+        let architecture = try UniverSegArchitecture(inferringFrom: checkpoint.tensors)
+        try self.init(
+            architecture: architecture, weights: NetworkWeights(architecture, tensors: checkpoint.tensors),
+            workingMemoryLimit: workingMemoryLimit)
+    }
+
+    private init(
+        architecture: UniverSegArchitecture, weights: NetworkWeights, workingMemoryLimit: Int
+    ) throws(UVSegError) {
         guard workingMemoryLimit >= 1 else {
             throw .invalidArgument("the working-memory limit must be at least 1 byte, not \(workingMemoryLimit)")
         }
-        architecture = try UniverSegArchitecture(inferringFrom: checkpoint.tensors)
-        weights = try NetworkWeights(architecture, tensors: checkpoint.tensors)
+        self.architecture = architecture
+        self.weights = weights
         self.workingMemoryLimit = workingMemoryLimit
+    }
+
+    /// The same network with another working-memory limit (a share of one limit, for calls made
+    /// side by side); the weights are shared, not copied. Throws `.invalidArgument` below 1 byte.
+    public func limitingWorkingMemory(to limit: Int) throws(UVSegError) -> UniverSegNetwork {
+        try UniverSegNetwork(architecture: architecture, weights: weights, workingMemoryLimit: limit)
     }
 
     /// A network from the checkpoint file at `path` (PyTorch `.pt` or safetensors).

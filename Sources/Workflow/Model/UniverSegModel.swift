@@ -8,12 +8,14 @@ public struct UniverSegModel: InContextModel, Sendable {
     /// The input size of checkpoints that declare none (the published model's).
     public static let standardInputSize = 128
 
-    public let network: UniverSegNetwork
+    public private(set) var network: UniverSegNetwork
     public let inputSize: Int
     /// Threads of each prediction (default: every core); the logits do not depend on it.
     public private(set) var threads = UniverSegNetwork.defaultThreadCount
     /// The most threads a prediction takes.
     public static let maximumThreadCount = UniverSegNetwork.maximumThreadCount
+    /// The threads a prediction takes when none are asked for: every core available.
+    public static var defaultThreadCount: Int { UniverSegNetwork.defaultThreadCount }
     /// Slice sides must be multiples of this (2 to the power of the network's depth).
     public var sizeMultiple: Int { network.sizeMultiple }
     /// What the checkpoint's metadata says of the model (`uvseg.model`, `uvseg.version`, ...);
@@ -82,6 +84,14 @@ public struct UniverSegModel: InContextModel, Sendable {
 
     /// The network's working-memory limit.
     public var memoryLimit: Int { network.workingMemoryLimit }
+
+    /// This model with `memoryLimit` set to `bytes` (a share of the limit, for segmentations run
+    /// side by side); throws `.invalidArgument` below 1 byte.
+    public func limitingMemory(to bytes: Int) throws(UVSegError) -> UniverSegModel {
+        var model = self
+        model.network = try network.limitingWorkingMemory(to: bytes)
+        return model
+    }
 
     public func minimumWorkingMemory(supportCount: Int) -> Int {
         guard let shape = try? PredictionShape(
