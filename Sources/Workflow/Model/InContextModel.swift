@@ -5,7 +5,9 @@ import Diagnostics
 ///
 /// Slices are `inputSize` x `inputSize` float32 images, row-major, stacked: element (n, y, x) is
 /// at `(n * inputSize + y) * inputSize + x`. Images are in [0, 1], support labels are 0 or 1.
-public protocol InContextModel {
+/// Models are shared by segmentations running side by side, so they must be safe to call from
+/// several threads at once.
+public protocol InContextModel: Sendable {
     /// The side in pixels of the square slices the model takes.
     var inputSize: Int { get }
 

@@ -10,7 +10,7 @@ import Network
 /// a support set per query slice and label, run the model (per ensemble member, and mirrored for
 /// flip augmentation), bring the probabilities back to the native slices and the native grid;
 /// average over planes; label each voxel with the most probable label above 0.5; post-process.
-public struct VolumeSegmenter {
+public struct VolumeSegmenter: Sendable {
     public let model: any InContextModel
     public let options: SegmentationOptions
 

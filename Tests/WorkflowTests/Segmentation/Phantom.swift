@@ -1,5 +1,6 @@
 import Diagnostics
 import NIfTI
+import Synchronization
 @testable import Workflow
 
 /// A synthetic scan: labelled shapes defined on a RAS+ grid, stored in any array layout (axes
@@ -88,9 +89,12 @@ final class IdentityModel: InContextModel {
     let memoryLimit: Int
     /// What `minimumWorkingMemory` answers, per support count.
     let workingMemory: @Sendable (Int) -> Int
-    private(set) var calls = 0
-    private(set) var supportCounts: [Int] = []
-    private(set) var memoryLimits: [Int] = []
+    /// The support count and memory limit of every call, in order.
+    private let record = Mutex<[(supportCount: Int, memoryLimit: Int)]>([])
+
+    var calls: Int { record.withLock { $0.count } }
+    var supportCounts: [Int] { record.withLock { $0.map(\.supportCount) } }
+    var memoryLimits: [Int] { record.withLock { $0.map(\.memoryLimit) } }
 
     init(
         inputSize: Int, gain: Float = 1, offset: Float = 0, memoryLimit: Int = MemoryBudget.defaultLimit,
@@ -112,9 +116,7 @@ final class IdentityModel: InContextModel {
         queries: [Float], queryCount: Int, supportImages: [Float], supportLabels: [Float], supportCount: Int,
         memoryLimit: Int
     ) throws(UVSegError) -> [Float] {
-        calls += 1
-        supportCounts.append(supportCount)
-        memoryLimits.append(memoryLimit)
+        record.withLock { $0.append((supportCount, memoryLimit)) }
         return queries.map { gain * ($0 - offset) }
     }
 }
