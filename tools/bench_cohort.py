@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""Studies per minute of a cohort of demo-sized volumes, segmented four ways in rounds (so that a
-shared machine's drift touches all alike): the command's --query-dir (one process, every core), two
-command processes on half the studies each with one thread (what a --jobs 2 would do), and
-uvseg.segment_cohort in this process and on a two-worker Dask LocalCluster (one thread each).
+"""Studies per minute of a cohort of demo-sized volumes, segmented five ways in rounds (so that a
+shared machine's drift touches all alike): the command's --query-dir (one process, every core),
+the same with --jobs 2 (two studies at a time, one thread each), two command processes on half the
+studies each with one thread, and uvseg.segment_cohort in this process and on a two-worker Dask
+LocalCluster (one thread each).
 
     python3 tools/bench_cohort.py --uvseg .build-ship/release/uvseg-cli [--studies 8] [--rounds 3]
 
@@ -23,9 +24,9 @@ DATA = pathlib.Path(__file__).resolve().parents[1] / "examples" / "data"
 SUPPORT = ["05", "06"]
 
 
-def command_run(uvseg_command, studies, out, threads):
+def command_run(uvseg_command, studies, out, threads, jobs=1):
     arguments = [uvseg_command, "segment", "--query-dir", studies, "--out-dir", out, "--quiet",
-                 "--threads", str(threads), "--overwrite"]
+                 "--threads", str(threads), "--jobs", str(jobs), "--overwrite"]
     for n in SUPPORT:
         arguments += ["--support", f"{DATA}/case{n}_image.nii.gz:{DATA}/case{n}_label.nii.gz"]
     return subprocess.Popen([str(a) for a in arguments])
@@ -54,6 +55,9 @@ def main():
     def one_process():
         command_run(options.uvseg, work / "all", work / "out1", 2).wait()
 
+    def two_jobs():
+        command_run(options.uvseg, work / "all", work / "out5", 2, jobs=2).wait()
+
     def two_processes():
         for process in [command_run(options.uvseg, half, work / "out2", 1) for half in halves]:
             process.wait()
@@ -61,7 +65,7 @@ def main():
     def in_process():
         uvseg.segment_cohort(studies, images, labels, work / "out3", overwrite=True)
 
-    times = {name: [] for name in ["command, 1 process", "command, 2 processes x 1 thread",
+    times = {name: [] for name in ["command, 1 process", "command, --jobs 2", "command, 2 processes x 1 thread",
                                    "segment_cohort, in process", "segment_cohort, LocalCluster 2 x 1 thread"]}
     with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster, Client(cluster) as client:
         def on_cluster():
@@ -69,7 +73,7 @@ def main():
 
         on_cluster()  # workers load the model and support before the timed rounds
         for _ in range(options.rounds):
-            for name, run in zip(times, [one_process, two_processes, in_process, on_cluster]):
+            for name, run in zip(times, [one_process, two_jobs, two_processes, in_process, on_cluster]):
                 start = time.monotonic()
                 run()
                 times[name].append(time.monotonic() - start)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 import Workflow
 
 /// `uvseg segment --query-dir DIR --out-dir DIR`: every NIfTI volume of a folder (a cohort of
@@ -10,6 +11,9 @@ import Workflow
 /// study's grid) is skipped unless `--overwrite`; label maps are written atomically, so an
 /// interrupted run leaves none half-written. Each study stands alone: one that cannot be read or
 /// segmented is reported and the others are still done, and the command then exits non-zero.
+///
+/// With several jobs, that many studies are segmented at once, each by its own thread with its
+/// share of the threads and memory; the report then lists studies as they finish.
 struct FolderSegmentation {
     /// What became of one study.
     enum Status: String {
@@ -66,23 +70,41 @@ struct FolderSegmentation {
             outputs: outputs, inputs: supportFiles + studies.map { (Self.path(queryFolder, $0), "study") })
     }
 
-    /// Segments every study in turn; throws `ExitCode.failure` after the report when any failed.
-    func run(segmenter: VolumeSegmenter, support: [LabelledVolume], quiet: Bool, closingLine: ClosingLine) throws {
+    /// Segments every study, `jobs` at a time; throws `ExitCode.failure` after the report when any
+    /// failed.
+    func run(
+        segmenter: VolumeSegmenter, support: [LabelledVolume], jobs: Int, quiet: Bool, closingLine: ClosingLine
+    ) throws {
         let prepared = try segmenter.prepare(support: support)
         let reportFile = try report.map { path throws(UVSegError) in try ReportFile(path: path) }
         let bar = ProgressBar(quiet: quiet)
-        var records = [Record]()
+        // The next study to start and the records so far.
+        let progress = Mutex((next: 0, records: [Record]()))
         do {
             defer { bar.finish() }
-            for (index, name) in studies.enumerated() {
-                bar.caption = "study \(index + 1) of \(studies.count), \(name)"
-                let record = study(
-                    name, segmenter: segmenter, support: prepared, progress: bar.reporter.part(index, of: studies.count))
-                records.append(record)
-                reportFile?.append(record.json)
+            DispatchQueue.concurrentPerform(iterations: jobs) { _ in
+                while let index = progress.withLock({ state -> Int? in
+                    guard state.next < studies.count else { return nil }
+                    defer { state.next += 1 }
+                    if jobs == 1 { bar.caption = "study \(state.next + 1) of \(studies.count), \(studies[state.next])" }
+                    return state.next
+                }) {
+                    // One study at a time reports its own stages; side by side, only finished studies.
+                    let reporter = jobs == 1 ? bar.reporter.part(index, of: studies.count) : .silent
+                    let record = study(studies[index], segmenter: segmenter, support: prepared, progress: reporter)
+                    progress.withLock { state in  // held while reporting, so lines and counts keep order
+                        state.records.append(record)
+                        reportFile?.append(record.json)
+                        if jobs > 1 {
+                            bar.caption = "\(state.records.count) of \(studies.count) studies done"
+                            try? bar.reporter.report(Double(state.records.count) / Double(studies.count), .segmenting)
+                        }
+                    }
+                }
             }
         }
-        let failed = records.filter { $0.status == .failed }
+        let records = progress.withLock { $0.records }
+        let failed = records.filter { $0.status == .failed }.sorted { $0.query < $1.query }  // study order
         for record in failed {
             FileHandle.standardError.write(Data("uvseg: \(record.query) failed: \(record.error ?? "")\n".utf8))
         }
@@ -158,21 +180,23 @@ struct FolderSegmentation {
 }
 
 /// The JSON Lines report of a folder run, written line by line as studies finish, so that an
-/// interrupted run still says what it did.
-private final class ReportFile {
-    private let file: UnsafeMutablePointer<FILE>
+/// interrupted run still says what it did; whole lines, whichever thread appends.
+private final class ReportFile: Sendable {
+    private let file: Mutex<UnsafeMutablePointer<FILE>>
 
     init(path: String) throws(UVSegError) {
         guard let file = fopen(path, "w") else {
             throw .io("--report \(path): \(String(cString: strerror(errno)))")
         }
-        self.file = file
+        self.file = Mutex(file)
     }
 
-    deinit { fclose(file) }
+    deinit { file.withLock { _ = fclose($0) } }
 
     func append(_ line: String) {
-        fputs(line + "\n", file)
-        fflush(file)
+        file.withLock { file in
+            fputs(line + "\n", file)
+            fflush(file)
+        }
     }
 }

@@ -1,13 +1,19 @@
 import Foundation
+import Synchronization
 import Workflow
 
 /// A one-line progress bar on standard error, drawn only when standard error is a terminal and
-/// the user did not ask for quiet, and cleared when the work is done.
-final class ProgressBar {
+/// the user did not ask for quiet, and cleared when the work is done. Safe to use from several
+/// threads (studies segmented side by side).
+final class ProgressBar: Sendable {
     private let isShown: Bool
-    private var lastDrawn = ""
+    private let state = Mutex((caption: "", lastDrawn: ""))
+
     /// Words shown before the stage ("case 2 of 5, support size 16"); empty for none.
-    var caption = ""
+    var caption: String {
+        get { state.withLock { $0.caption } }
+        set { state.withLock { $0.caption = newValue } }
+    }
 
     init(quiet: Bool) {
         isShown = !quiet && isatty(FileHandle.standardError.fileDescriptor) != 0
@@ -25,19 +31,24 @@ final class ProgressBar {
 
     /// Clears the bar's line, so that what is printed next starts on an empty line.
     func finish() {
-        guard isShown, !lastDrawn.isEmpty else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
-        lastDrawn = ""
+        guard isShown else { return }
+        state.withLock { state in
+            guard !state.lastDrawn.isEmpty else { return }
+            FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+            state.lastDrawn = ""
+        }
     }
 
     private func draw(_ fraction: Double, _ stage: ProgressStage) {
         let width = 30
         let filled = Int((fraction * Double(width)).rounded(.down))
-        let label = caption.isEmpty ? stage.rawValue : "\(caption): \(stage.rawValue)"
-        let line = "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled) + "] "
-            + String(format: "%3d%% ", Int((fraction * 100).rounded(.down))) + label
-        guard line != lastDrawn else { return }
-        FileHandle.standardError.write(Data(("\r" + line + "\u{1B}[K").utf8))
-        lastDrawn = line
+        state.withLock { state in
+            let label = state.caption.isEmpty ? stage.rawValue : "\(state.caption): \(stage.rawValue)"
+            let line = "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+                + "] " + String(format: "%3d%% ", Int((fraction * 100).rounded(.down))) + label
+            guard line != state.lastDrawn else { return }
+            FileHandle.standardError.write(Data(("\r" + line + "\u{1B}[K").utf8))
+            state.lastDrawn = line
+        }
     }
 }

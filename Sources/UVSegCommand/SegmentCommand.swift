@@ -48,6 +48,12 @@ struct SegmentCommand: ParsableCommand {
         """)
     var truthFolder: String?
 
+    @Option(parsing: .unconditional, help: """
+        With --query-dir: studies segmented at once, each with its share of --threads and of the \
+        memory limit (default 1); the label maps do not depend on it.
+        """)
+    var jobs = 1
+
     @Option(parsing: .unconditional, help: "Most support slices per support set (the published model was trained with up to 64).")
     var supportSize = SegmentationOptions().supportSize
 
@@ -63,6 +69,12 @@ struct SegmentCommand: ParsableCommand {
         }
         if queryFolder == nil, overwrite || report != nil || truthFolder != nil {
             throw UVSegError.invalidArgument("--overwrite, --report and --truth-dir go with --query-dir")
+        }
+        if queryFolder == nil, jobs != 1 {
+            throw UVSegError.invalidArgument("--jobs goes with --query-dir")
+        }
+        guard (1...UniverSegModel.maximumThreadCount).contains(jobs) else {
+            throw UVSegError.invalidArgument("--jobs must be from 1 to \(UniverSegModel.maximumThreadCount), got \(jobs)")
         }
         if queryFolder != nil, probabilities != nil {
             throw UVSegError.invalidArgument("--probabilities takes one file: it goes with --query, not --query-dir")
@@ -87,10 +99,16 @@ struct SegmentCommand: ParsableCommand {
             let supportVolumes = try supports.map { pair throws(UVSegError) in
                 try VolumeFiles.labelledVolume(pair, role: "support")
             }
+            // Studies side by side share the threads and the memory one study would have.
+            let jobs = min(jobs, cohort.studies.count)
+            let threads = options.threads == 0 ? UniverSegModel.defaultThreadCount : options.threads
+            options.threads = max(1, threads / jobs)
+            let model = try ModelLoading.model(weights: segmentation.weights)
             let segmenter = try VolumeSegmenter(
-                model: try ModelLoading.model(weights: segmentation.weights),
-                options: options)
-            try cohort.run(segmenter: segmenter, support: supportVolumes, quiet: segmentation.quiet, closingLine: closingLine)
+                model: try model.limitingMemory(to: model.memoryLimit / jobs), options: options)
+            try cohort.run(
+                segmenter: segmenter, support: supportVolumes, jobs: jobs, quiet: segmentation.quiet,
+                closingLine: closingLine)
         } else if let query, let out {
             try segmentOne(query: query, out: out, inputs: inputs, options: options, closingLine: closingLine)
         }

@@ -80,14 +80,35 @@ def test_a_rerun_skips_what_is_done_and_overwrite_redoes_it(uvseg_command, cohor
     assert partial.returncode == 0
 
 
+def test_studies_side_by_side_give_the_same_label_maps_and_report(uvseg_command, cohort):
+    folder, studies = cohort[0], cohort[1]
+    for name in ["c", "d"]:
+        shutil.copy(studies / "a.nii.gz", studies / f"{name}.nii.gz")
+    one = segment_folder(uvseg_command, cohort, "--report", folder / "one.jsonl", out=folder / "one")
+    three = segment_folder(uvseg_command, cohort, "--jobs", "3", "--threads", "2", "--report", folder / "three.jsonl",
+                           out=folder / "three")
+    assert one.returncode != 0 and three.returncode != 0  # the damaged study, in both
+    assert three.stderr.count("failed:") == 1 and "segmented 4 of 5 studies" in three.stderr
+    reports = [read_report(folder / "one.jsonl"), read_report(folder / "three.jsonl")]
+    assert [{n: (e["status"], e["error"]) for n, e in r.items()} for r in reports[1:]] == \
+        [{n: (e["status"], e["error"]) for n, e in reports[0].items()}]
+    assert len((folder / "three.jsonl").read_text().splitlines()) == 5
+    names = sorted(p.name for p in (folder / "one").iterdir())
+    assert names == ["a.nii.gz", "b.nii.gz", "c.nii.gz", "d.nii.gz"]
+    assert names == sorted(p.name for p in (folder / "three").iterdir())
+    for name in names:
+        assert (folder / "one" / name).read_bytes() == (folder / "three" / name).read_bytes()
+
+
 @pytest.mark.parametrize("problem, message", [
     ("out is query folder", "--out-dir is the --query-dir"),
     ("both modes", "give either --query and --out"),
     ("empty folder", "holds no NIfTI volume"),
+    ("no jobs", "--jobs must be from 1 to 1024, got 0"),
 ])
 def test_bad_folder_runs_are_refused_before_any_work(uvseg_command, cohort, problem, message):
     folder, studies = cohort[0], cohort[1]
-    extra = {"both modes": ["--query", studies / "a.nii.gz"]}.get(problem, [])
+    extra = {"both modes": ["--query", studies / "a.nii.gz"], "no jobs": ["--jobs", "0"]}.get(problem, [])
     if problem == "empty folder":
         for path in studies.iterdir():
             path.unlink()
@@ -95,3 +116,15 @@ def test_bad_folder_runs_are_refused_before_any_work(uvseg_command, cohort, prob
     result = segment_folder(uvseg_command, cohort, *extra, out=studies if problem == "out is query folder" else None)
     assert result.returncode != 0 and message in result.stderr
     assert sorted(p.name for p in studies.iterdir()) == before
+
+
+@pytest.mark.parametrize("option, message", [
+    (["--jobs", "2"], "--jobs goes with --query-dir"),
+    (["--report", "r.jsonl"], "--overwrite, --report and --truth-dir go with --query-dir"),
+])
+def test_folder_options_are_refused_for_one_study(uvseg_command, cohort, option, message):
+    folder, studies, _, support, weights = cohort
+    result = run(uvseg_command, "segment", "--query", studies / "a.nii.gz", "--out", folder / "one.nii.gz",
+                 "--weights", weights, "--support", f"{support[0]}:{support[1]}", *option)
+    assert result.returncode != 0 and message in result.stderr
+    assert not (folder / "one.nii.gz").exists()
