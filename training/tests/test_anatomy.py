@@ -53,3 +53,29 @@ def test_the_mix_chooses_the_families():
     rng = np.random.default_rng(0)
     assert {only.sample(rng, 2).family for _ in range(5)} == {"anatomy"}
     assert "anatomy" not in {never.sample(rng, 2).family for _ in range(20)}
+
+
+def test_a_flat_cut_is_the_slice_and_a_tilted_one_moves_across_the_image():
+    def dice(a, b):
+        return 2 * np.sum(a & b) / max(1, a.sum() + b.sum())
+    flat, low_side, high_side = [], [], []
+    for seed in range(10):
+        body = Body(np.random.default_rng(seed), 96)
+        assert np.array_equal(body.labels(body.plane(0.2, 0.0, 1.0)), body.labels(0.2))
+        cut = body.labels(body.plane(0.0, 30.0, 0.0))  # positions rise with the row
+        top, bottom = slice(0, 30), slice(66, 96)
+        low, high = body.labels(-0.4) >= 2, body.labels(0.4) >= 2
+        flat.append(dice((body.labels(0.0) >= 2)[top], (cut >= 2)[top]))
+        low_side.append(dice(low[top], (cut >= 2)[top]) - dice(high[top], (cut >= 2)[top]))
+        high_side.append(dice(high[bottom], (cut >= 2)[bottom]) - dice(low[bottom], (cut >= 2)[bottom]))
+    assert np.mean(low_side) > 0.05 and np.mean(high_side) > 0.05
+    assert np.mean(flat) < 0.98  # the tilt changed the cut
+
+
+def test_oblique_tasks_are_deterministic_and_hold_their_target():
+    sampler = TaskSampler(64, mix={"regions": 0, "objects": 0, "phantom": 0, "oblique": 1})
+    a = sampler.sample(np.random.default_rng(4), 3)
+    b = sampler.sample(np.random.default_rng(4), 3)
+    assert a.family == "oblique"
+    assert np.array_equal(a.query_images, b.query_images) and np.array_equal(a.support_labels, b.support_labels)
+    assert a.query_labels.any()

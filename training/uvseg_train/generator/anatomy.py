@@ -11,6 +11,10 @@ come from one volume); the query has its own, as another patient's scan would, a
 deformation. Images are blurred (partial volume), resampled to a coarser anisotropic resolution and
 back, multiplied by a bias field, and get noise. The target is one label, or a layer together with
 everything inside it.
+
+A scan may also cut the body obliquely (`tilt`): its slice position then varies linearly across the
+image, as when the query's head is rotated out of the support's slice plane, so that no support
+slice shows the query's cross-section everywhere.
 """
 from __future__ import annotations
 
@@ -131,9 +135,18 @@ class Body:
         a = np.pi * self.fold_turn * z / 2
         return np.cos(a) * self.fold_fields[0] + np.sin(a) * self.fold_fields[1]
 
-    def labels(self, z: float) -> np.ndarray:
+    def plane(self, z: float, degrees: float, direction: float) -> np.ndarray:
+        """Slice positions [size, size] of a cut through z at the body's centre, tilted by `degrees`
+        out of the slice plane towards the in-plane `direction` (radians). A unit of z is taken as
+        the body's mean in-plane radius, so the tilt's angle is about what it is in a scan."""
+        y, x = shapes.grid(self.size)
+        along = np.cos(direction) * (y - self.center[0]) + np.sin(direction) * (x - self.center[1])
+        return (z + np.tan(np.deg2rad(degrees)) * along / np.mean(self.radii)).astype(np.float32)
+
+    def labels(self, z) -> np.ndarray:
+        """The slice at position z: a number, or an array [size, size] of positions for an oblique cut."""
         size = self.size
-        shrink = np.sqrt(max(0.2, 1 - self.taper * z * z))
+        shrink = np.sqrt(np.maximum(0.2, 1 - self.taper * z * z))
         if self.outlined:
             outline = self.outline_radius < shrink
             depth = ndimage.distance_transform_edt(outline)
@@ -153,15 +166,20 @@ class Body:
             out[mask & outline] = inc.label
         return out
 
-    def _inclusion(self, inc: _Inclusion, z: float, fold: np.ndarray) -> np.ndarray:
-        shrink = np.sqrt(max(0.05, 1 - z * z * 0.5))
+    def _inclusion(self, inc: _Inclusion, z, fold: np.ndarray) -> np.ndarray:
+        shrink = np.sqrt(np.maximum(0.05, 1 - z * z * 0.5))
         if inc.kind == "tube":
-            center = inc.center + inc.drift * z
             y, x = shapes.grid(self.size)
             c, s = np.cos(inc.angle), np.sin(inc.angle)
-            across = -s * (x - center[1]) + c * (y - center[0]) + 0.15 * self.size * fold
+            cy, cx = inc.center[0] + inc.drift[0] * z, inc.center[1] + inc.drift[1] * z
+            across = -s * (x - cx) + c * (y - cy) + 0.15 * self.size * fold
             return np.abs(across) < inc.width * shrink
-        return _shifted(inc.radius, inc.drift * z) < shrink
+        if np.ndim(z) == 0:
+            return _shifted(inc.radius, inc.drift * z) < shrink
+        # an oblique cut: each pixel sees the blob where its own position has moved it (whole pixels)
+        y, x = shapes.grid(self.size)
+        coords = np.stack([y - np.round(inc.drift[0] * z), x - np.round(inc.drift[1] * z)])
+        return ndimage.map_coordinates(inc.radius, coords, order=0, mode="constant", cval=1e3) < shrink
 
 
 @dataclass
@@ -209,15 +227,20 @@ class _Acquisition:
         return np.clip((image - lo) / (hi - lo + 1e-6), 0, 1).astype(np.float32), labels
 
 
-def anatomy_task(rng: np.random.Generator, size: int, support: int, queries: int):
+def anatomy_task(rng: np.random.Generator, size: int, support: int, queries: int, tilt: float = 0.0):
     """Lists of images and 0/1 labels: `support` slices of one scan of a random body, then `queries`
-    slices of another scan of it."""
+    slices of another scan of it. With `tilt` > 0 the query scan cuts the body at up to `tilt`
+    degrees out of the support's slice plane (and the support scan at up to a quarter of it)."""
     scale = size / 128
     body = Body(rng, size)
     z0, spread = rng.uniform(-0.7, 0.7), rng.uniform(0, 0.5)
     positions = [z0 + spread * rng.uniform(-1, 1) for _ in range(support)]
     positions += [z0 + rng.normal(0, 0.1) for _ in range(queries)]
-    slices = [body.labels(float(np.clip(z, -1, 1))) for z in positions]
+    if tilt > 0:
+        cuts = [(rng.uniform(0, tilt / 4), rng.uniform(0, 2 * np.pi)),
+                (rng.uniform(0, tilt), rng.uniform(0, 2 * np.pi))]
+        positions = [body.plane(z, *cuts[int(i >= support)]) for i, z in enumerate(positions)]
+    slices = [body.labels(np.clip(z, -1, 1)) for z in positions]
     target = _target(rng, body, slices[support:])
     means = _means(rng, body.label_count, target)
     spreads = rng.uniform(0, 0.06, body.label_count) * (rng.uniform() < 0.8)
