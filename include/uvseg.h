@@ -499,11 +499,12 @@ uvs_status uvs_volume_write_probability_maps(const uvs_volume *reference, const 
  *      plane: intensities are prepared per volume (NaN and infinite voxels of the images count as
  *      0, see uvs_options_set_percentiles); query and support are reoriented to RAS+ (exactly, by
  *      permuting and flipping axes), so they may be stored in different orientations; each slice
- *      is scaled onto the network's square input keeping its physical aspect ratio (bilinear,
- *      low-pass when shrinking, as PIL; the rest of the square padded with 0; labels by nearest
- *      neighbour), and probabilities come back bilinearly to the native slice; for each label and
- *      query slice a support set is chosen (strategy, size, empty share) and the network run, per
- *      ensemble member and mirrored if asked; probabilities are averaged, then over planes;
+ *      is scaled onto the network's square input keeping its physical aspect ratio, at one scale
+ *      for query and support (the longest slice side among them, in mm, spans the square;
+ *      bilinear, low-pass when shrinking, as PIL; the rest of the square padded with 0; labels by
+ *      nearest neighbour), and probabilities come back bilinearly to the native slice; for each
+ *      label and query slice a support set is chosen (strategy, size, empty share) and the network
+ *      run, per ensemble member and mirrored if asked; probabilities are averaged, then over planes;
  *   5. with UVS_METHOD_FUSED the two probabilities are averaged; each voxel gets the label whose
  *      probability is highest and above 0.5, else 0; then the optional post-processing.
  *

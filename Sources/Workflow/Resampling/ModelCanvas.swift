@@ -1,9 +1,11 @@
 /// Where a native slice goes inside the square image the network takes, and how to get back.
 ///
-/// The slice is scaled by one factor in both directions, so that its longer physical side (pixel
-/// count times pixel spacing) spans the whole canvas, and centred; the rest of the canvas is padded
-/// with 0. Keeping the physical aspect ratio means anatomy is not stretched differently in
-/// differently shaped or anisotropic volumes, so support and query slices look alike. Images are
+/// The slice is scaled by one factor in both directions and centred; the rest of the canvas is
+/// padded with 0. The canvas side spans a given physical length (`span`, mm), the same for the
+/// query and every support volume of a segmentation, or the slice's longer physical side (pixel
+/// count times pixel spacing) when that is longer. Keeping the physical aspect ratio and one scale
+/// means anatomy is neither stretched nor scaled differently in volumes of other shapes, voxel
+/// sizes or fields of view, so support and query slices look alike. Images are
 /// resized with `ResamplingWeights(linearFrom:to:)` (PIL's bilinear, as the published examples
 /// were), label maps with nearest neighbour, and probabilities come back bilinearly from the
 /// content area before they are thresholded.
@@ -20,11 +22,12 @@ struct ModelCanvas: Equatable {
     let contentRow: Int
 
     /// The canvas for slices of `width` x `height` pixels whose pixels measure `columnSpacing` x
-    /// `rowSpacing` mm (positive). Each content side is at least one pixel.
-    init(side: Int, width: Int, height: Int, columnSpacing: Double, rowSpacing: Double) {
+    /// `rowSpacing` mm (positive), its side spanning `span` mm or the slice's longer side if that
+    /// is longer (0: always the slice's). Each content side is at least one pixel.
+    init(side: Int, width: Int, height: Int, columnSpacing: Double, rowSpacing: Double, span: Double = 0) {
         let physicalWidth = Double(width) * columnSpacing
         let physicalHeight = Double(height) * rowSpacing
-        let pixelsPerMillimetre = Double(side) / max(physicalWidth, physicalHeight)
+        let pixelsPerMillimetre = Double(side) / max(physicalWidth, physicalHeight, span)
         // Bounded before it becomes an Int: voxel sizes near Double's limits make the product
         // infinite, or NaN (an infinite extent times 0), for the longer side.
         func contentPixels(_ extent: Double) -> Int {
@@ -39,6 +42,12 @@ struct ModelCanvas: Equatable {
         contentHeight = contentPixels(physicalHeight)
         contentColumn = (side - contentWidth) / 2
         contentRow = (side - contentHeight) / 2
+    }
+
+    /// The canvas span that shows the slices of every stack at one scale: the longest physical
+    /// slice side among them, in mm.
+    static func span(of stacks: [SliceStack]) -> Double {
+        stacks.map { max(Double($0.width) * $0.columnSpacing, Double($0.height) * $0.rowSpacing) }.max() ?? 0
     }
 
     /// An image slice on the canvas: resized bilinearly, padded with 0.

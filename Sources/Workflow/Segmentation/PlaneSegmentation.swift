@@ -20,16 +20,17 @@ struct PlaneSegmentation {
     static let batchLimit = 16
 
     /// Calls `body(index in labels, probabilities)` with each label's foreground probabilities on
-    /// `query`'s grid, averaged over the ensemble members and flips, one label at a time.
+    /// `query`'s grid, averaged over the ensemble members and flips, one label at a time. The query
+    /// slices go on canvases spanning `span` mm, as the pool's did.
     func probabilities(
-        of query: PreparedCase, pool: SupportPool, selector: SupportSelector, labels: [Int32],
+        of query: PreparedCase, pool: SupportPool, selector: SupportSelector, labels: [Int32], span: Double,
         progress: ProgressReporter, _ body: (Int, [Float]) throws(UVSegError) -> Void
     ) throws(UVSegError) {
         let side = model.inputSize
         let stack = SliceStack(plane: plane, size: query.size, spacing: query.spacing)
         let canvas = ModelCanvas(
             side: side, width: stack.width, height: stack.height,
-            columnSpacing: stack.columnSpacing, rowSpacing: stack.rowSpacing)
+            columnSpacing: stack.columnSpacing, rowSpacing: stack.rowSpacing, span: span)
         let images = (0..<stack.count).map { canvas.place(image: stack.slice($0, of: query.image)).pixels }
         let queries = images.enumerated().map { slice, image in
             selector.query(slice: slice, relativePosition: stack.relativePosition(of: slice), image: image)

@@ -224,8 +224,12 @@ public struct VolumeSegmenter: Sendable {
         var segmentedPlanes = 0
         for (planeIndex, plane) in planes.enumerated() {
             let planeProgress = planesProgress.part(planeIndex, of: planes.count)
+            // One scale for the query and every support slice: anatomy keeps its size across
+            // fields of view.
+            let span = ModelCanvas.span(
+                of: ([preparedQuery] + preparedSupport).map { SliceStack(plane: plane, size: $0.size, spacing: $0.spacing) })
             let pool = try SupportPool(
-                volumes: preparedSupport, plane: plane, side: model.inputSize,
+                volumes: preparedSupport, plane: plane, side: model.inputSize, span: span,
                 progress: planeProgress.part(from: 0, to: 0.1))
             // A plane chosen automatically whose slices lose a label at the network's input size is
             // left out while another may still show it; planes the caller chose fail instead.
@@ -237,7 +241,7 @@ public struct VolumeSegmenter: Sendable {
             let segmentation = PlaneSegmentation(
                 model: model, options: options, plane: plane, modelMemoryLimit: modelMemoryLimit)
             try segmentation.probabilities(
-                of: preparedQuery, pool: pool, selector: selector, labels: labels,
+                of: preparedQuery, pool: pool, selector: selector, labels: labels, span: span,
                 progress: planeProgress.part(from: 0.1, to: 1)
             ) { (index, oriented) throws(UVSegError) in
                 let native = try queryReorientation.fromRAS(oriented)

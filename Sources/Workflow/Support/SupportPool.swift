@@ -22,16 +22,17 @@ struct SupportPool {
     let candidates: [Candidate]
 
     /// Cuts every labelled volume (in RAS+ orientation, intensities prepared) into slices along
-    /// `plane` and places them on a canvas of `side` pixels. Reports to `progress` per slice.
+    /// `plane` and places them on a canvas of `side` pixels spanning `span` mm (see `ModelCanvas`).
+    /// Reports to `progress` per slice.
     init(
-        volumes: [PreparedCase], plane: AnatomicalPlane, side: Int, progress: ProgressReporter
+        volumes: [PreparedCase], plane: AnatomicalPlane, side: Int, span: Double, progress: ProgressReporter
     ) throws(UVSegError) {
         var candidates = [Candidate]()
         for (index, volume) in volumes.enumerated() {
             let stack = SliceStack(plane: plane, size: volume.size, spacing: volume.spacing)
             let canvas = ModelCanvas(
                 side: side, width: stack.width, height: stack.height,
-                columnSpacing: stack.columnSpacing, rowSpacing: stack.rowSpacing)
+                columnSpacing: stack.columnSpacing, rowSpacing: stack.rowSpacing, span: span)
             for slice in 0..<stack.count {
                 try progress.report((Double(index) + Double(slice) / Double(stack.count)) / Double(volumes.count), .preparing)
                 // Nearest-neighbour copies of label map values (whole numbers up to 2^24): each

@@ -52,6 +52,18 @@ import Testing
         }
     }
 
+    @Test func aSpanLongerThanTheSliceShrinksAndCentresItAndAShorterOneIsIgnored() {
+        // 10 x 20 mm on a canvas spanning 40 mm: 8 x 16 pixels of 32, centred.
+        let wide = ModelCanvas(side: 32, width: 10, height: 5, columnSpacing: 1, rowSpacing: 4, span: 40)
+        #expect(wide.contentWidth == 8 && wide.contentHeight == 16)
+        #expect(wide.contentColumn == 12 && wide.contentRow == 8)
+        let placed = wide.place(image: SliceImage(width: 10, height: 5, repeating: 1))
+        #expect(placed.pixels.reduce(0, +) == 8 * 16)
+        #expect(wide.native(from: placed).pixels.allSatisfy { abs($0 - 1) < 1e-6 })  // back from the content only
+        let short = ModelCanvas(side: 32, width: 10, height: 5, columnSpacing: 1, rowSpacing: 4, span: 5)
+        #expect(short == ModelCanvas(side: 32, width: 10, height: 5, columnSpacing: 1, rowSpacing: 4))
+    }
+
     /// Voxel sizes at Double's limits make the physical extents or the scale infinite: the content
     /// stays within the canvas instead of converting infinity or NaN to an Int.
     @Test(arguments: [

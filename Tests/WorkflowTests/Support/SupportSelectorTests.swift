@@ -22,7 +22,7 @@ import Testing
             return PreparedCase(
                 size: GridSize(i: 4, j: 4, k: spec.slices), spacing: [1, 1, 1], image: image, labels: labels)
         }
-        return try SupportPool(volumes: cases, plane: .axial, side: 4, progress: .silent)
+        return try SupportPool(volumes: cases, plane: .axial, side: 4, span: 0, progress: .silent)
     }
 
     static func selector(
