@@ -72,10 +72,25 @@ def test_a_flat_cut_is_the_slice_and_a_tilted_one_moves_across_the_image():
     assert np.mean(flat) < 0.98  # the tilt changed the cut
 
 
-def test_oblique_tasks_are_deterministic_and_hold_their_target():
-    sampler = TaskSampler(64, mix={"regions": 0, "objects": 0, "phantom": 0, "oblique": 1})
+def test_another_patient_shares_the_structure_not_the_folds():
+    def dice(a, b):
+        return 2 * np.sum(a & b) / max(1, a.sum() + b.sum())
+    same, other = [], []
+    for seed in range(10):
+        rng = np.random.default_rng(seed)
+        body = Body(rng, 96)
+        patient = body.other_patient(rng)
+        assert patient.label_count == body.label_count and len(patient.layers) == len(body.layers)
+        mine = body.labels(0.0)
+        same.append(dice(mine >= 2, body.labels(0.0) >= 2))
+        other.append(dice(mine >= 2, patient.labels(0.0) >= 2))
+    assert np.mean(same) == 1 and 0.6 < np.mean(other) < 0.98
+
+
+def test_unaligned_tasks_are_deterministic_and_hold_their_target():
+    sampler = TaskSampler(64, mix={"regions": 0, "objects": 0, "phantom": 0, "unaligned": 1})
     a = sampler.sample(np.random.default_rng(4), 3)
     b = sampler.sample(np.random.default_rng(4), 3)
-    assert a.family == "oblique"
+    assert a.family == "unaligned"
     assert np.array_equal(a.query_images, b.query_images) and np.array_equal(a.support_labels, b.support_labels)
     assert a.query_labels.any()

@@ -14,12 +14,15 @@ everything inside it.
 
 A scan may also cut the body obliquely (`tilt`): its slice position then varies linearly across the
 image, as when the query's head is rotated out of the support's slice plane, so that no support
-slice shows the query's cross-section everywhere.
+slice shows the query's cross-section everywhere. And the query may show another patient
+(`other_patient`): the same kinds of structure and contrast, but its own folds and layer
+thicknesses, so that only appearance, not a matching outline, tells the target.
 """
 from __future__ import annotations
 
+import copy
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy import ndimage
@@ -104,7 +107,10 @@ class Body:
         self.outline_radius = _blob_radius(size, self.center, self.radii, self.angle,
                                            shapes.random_harmonics(rng, 0.25))
         self.taper = float(rng.uniform(0, 0.6))
-        self.fold_fields = [_smooth_noise(rng, size, rng.uniform(2.5, 7) * scale) for _ in range(2)]
+        self.fold_sigmas, self.fold_fields = [], []
+        for _ in range(2):  # each width drawn just before its field, as the shipped model's recipe did
+            self.fold_sigmas.append(float(rng.uniform(2.5, 7) * scale))
+            self.fold_fields.append(_smooth_noise(rng, size, self.fold_sigmas[-1]))
         self.fold_turn = float(rng.uniform(0.5, 2.5))
         layers, depth, fold = [], 0.0, 0.0
         for i in range(int(rng.integers(1, 5))):
@@ -130,6 +136,20 @@ class Body:
                                               rng.normal(0, 0.1 * size, 2), ribbon))
             label += 2 if ribbon else 1
         self.label_count = label  # labels are 0 .. label_count - 1 (some may be absent)
+
+    def other_patient(self, rng: np.random.Generator) -> "Body":
+        """The body of another patient: folds partly (or wholly) drawn afresh, layers up to about
+        20 % thicker or thinner; the rest (outline, inclusions, labels) shared."""
+        other = copy.copy(self)
+        turn = rng.uniform(0.3, 1) * np.pi / 2  # how far the folds move towards fresh ones
+        other.fold_fields = [np.cos(turn) * f + np.sin(turn) * _smooth_noise(rng, self.size, sigma)
+                             for f, sigma in zip(self.fold_fields, self.fold_sigmas)]
+        depth, layers = 0.0, []
+        for inner, outer in zip(self.layers, [_Layer(0.0, 0.0)] + self.layers):
+            depth += (inner.depth - outer.depth) * float(np.exp(rng.normal(0, 0.1)))
+            layers.append(replace(inner, depth=depth))
+        other.layers = layers
+        return other
 
     def _fold(self, z: float) -> np.ndarray:
         a = np.pi * self.fold_turn * z / 2
@@ -227,10 +247,12 @@ class _Acquisition:
         return np.clip((image - lo) / (hi - lo + 1e-6), 0, 1).astype(np.float32), labels
 
 
-def anatomy_task(rng: np.random.Generator, size: int, support: int, queries: int, tilt: float = 0.0):
+def anatomy_task(rng: np.random.Generator, size: int, support: int, queries: int, tilt: float = 0.0,
+                 other_patient: bool = False):
     """Lists of images and 0/1 labels: `support` slices of one scan of a random body, then `queries`
     slices of another scan of it. With `tilt` > 0 the query scan cuts the body at up to `tilt`
-    degrees out of the support's slice plane (and the support scan at up to a quarter of it)."""
+    degrees out of the support's slice plane (and the support scan at up to a quarter of it); with
+    `other_patient` the query scan shows another patient's body (`Body.other_patient`)."""
     scale = size / 128
     body = Body(rng, size)
     z0, spread = rng.uniform(-0.7, 0.7), rng.uniform(0, 0.5)
@@ -240,7 +262,8 @@ def anatomy_task(rng: np.random.Generator, size: int, support: int, queries: int
         cuts = [(rng.uniform(0, tilt / 4), rng.uniform(0, 2 * np.pi)),
                 (rng.uniform(0, tilt), rng.uniform(0, 2 * np.pi))]
         positions = [body.plane(z, *cuts[int(i >= support)]) for i, z in enumerate(positions)]
-    slices = [body.labels(np.clip(z, -1, 1)) for z in positions]
+    scanned = [body, body.other_patient(rng) if other_patient else body]
+    slices = [scanned[int(i >= support)].labels(np.clip(z, -1, 1)) for i, z in enumerate(positions)]
     target = _target(rng, body, slices[support:])
     means = _means(rng, body.label_count, target)
     spreads = rng.uniform(0, 0.06, body.label_count) * (rng.uniform() < 0.8)

@@ -11,8 +11,9 @@ A task is a family of images sharing one rule that decides the label. Four famil
 - `anatomy`: random anatomy-like label maps (nested, folded and touching structures) rendered with
   random contrast, resolution, bias and noise; support and query are two scans of one body (see
   `anatomy.py`).
-- `oblique`: `anatomy` with the query scan cutting the body at up to 15 degrees out of the
-  support's slice plane, as a query whose head is turned against the support's is sliced.
+- `unaligned`: `anatomy` with the query another patient's (own folds and layer thicknesses), its
+  scan cutting the body up to 15 degrees out of the support's slice plane, as a query whose head
+  is turned against the support's is sliced.
 All images share the task's orientation, corruption strength and contrast change; each image gets
 its own deformation, noise and jitter. Images are in [0, 1], labels are 0/1.
 """
@@ -32,10 +33,10 @@ from .phantoms import PhantomBank
 from .textures import Texture
 
 # new families go last, so that a mix without them draws the same tasks as before
-FAMILIES = ("regions", "objects", "phantom", "anatomy", "oblique")
-# the mix of the first shipped model; `anatomy` and `oblique` came later
-DEFAULT_MIX = {"regions": 0.3, "objects": 0.4, "phantom": 0.3, "anatomy": 0.0, "oblique": 0.0}
-OBLIQUE_DEGREES = 15.0
+FAMILIES = ("regions", "objects", "phantom", "anatomy", "unaligned")
+# the mix of the first shipped model; `anatomy` and `unaligned` came later
+DEFAULT_MIX = {"regions": 0.3, "objects": 0.4, "phantom": 0.3, "anatomy": 0.0, "unaligned": 0.0}
+UNALIGNED_TILT_DEGREES = 15.0
 
 
 @dataclass
@@ -147,8 +148,8 @@ class TaskSampler:
     def _anatomy(self, rng, support, queries):
         return anatomy_task(rng, self.size, support, queries)
 
-    def _oblique(self, rng, support, queries):
-        return anatomy_task(rng, self.size, support, queries, tilt=OBLIQUE_DEGREES)
+    def _unaligned(self, rng, support, queries):
+        return anatomy_task(rng, self.size, support, queries, tilt=UNALIGNED_TILT_DEGREES, other_patient=True)
 
     # -- shared finishing ------------------------------------------------------------------------
 
