@@ -49,8 +49,8 @@ struct SegmentCommand: ParsableCommand {
     var truthFolder: String?
 
     @Option(parsing: .unconditional, help: """
-        With --query-dir: studies segmented at once, each with its share of --threads and of the \
-        memory limit (default 1); the label maps do not depend on it.
+        With --query-dir: studies segmented at once, each with its share of --threads (at least \
+        one) and of the memory limit; the label maps do not depend on it.
         """)
     var jobs = 1
 
