@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
-"""Studies per minute of a cohort of demo-sized volumes, segmented five ways in rounds (so that a
+"""Studies per minute of a cohort of demo-sized volumes, segmented six ways in rounds (so that a
 shared machine's drift touches all alike): the command's --query-dir (one process, every core),
 the same with --jobs 2 (two studies at a time, one thread each), two command processes on half the
-studies each with one thread, and uvseg.segment_cohort in this process and on a two-worker Dask
-LocalCluster (one thread each).
+studies each with one thread, and uvseg.segment_cohort in this process (one study at a time, and
+with jobs=2) and on a two-worker Dask LocalCluster (one thread each).
 
     python3 tools/bench_cohort.py --uvseg .build-ship/release/uvseg-cli [--studies 8] [--rounds 3]
 
@@ -65,15 +65,20 @@ def main():
     def in_process():
         uvseg.segment_cohort(studies, images, labels, work / "out3", overwrite=True)
 
+    def in_process_two_jobs():
+        uvseg.segment_cohort(studies, images, labels, work / "out6", overwrite=True, jobs=2)
+
     times = {name: [] for name in ["command, 1 process", "command, --jobs 2", "command, 2 processes x 1 thread",
-                                   "segment_cohort, in process", "segment_cohort, LocalCluster 2 x 1 thread"]}
+                                   "segment_cohort, in process", "segment_cohort, in process, jobs=2",
+                                   "segment_cohort, LocalCluster 2 x 1 thread"]}
     with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster, Client(cluster) as client:
         def on_cluster():
             uvseg.segment_cohort(studies, images, labels, work / "out4", client=client, overwrite=True, threads=1)
 
         on_cluster()  # workers load the model and support before the timed rounds
         for _ in range(options.rounds):
-            for name, run in zip(times, [one_process, two_jobs, two_processes, in_process, on_cluster]):
+            for name, run in zip(times, [one_process, two_jobs, two_processes, in_process, in_process_two_jobs,
+                                         on_cluster]):
                 start = time.monotonic()
                 run()
                 times[name].append(time.monotonic() - start)

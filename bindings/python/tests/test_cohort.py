@@ -57,6 +57,28 @@ def test_in_process_matches_the_command_and_resumes(cohort):
     assert [r["status"] for r in again] == ["skipped", "skipped", "failed"]
 
 
+def test_studies_side_by_side_in_process_match_the_command(cohort):
+    folder, studies, images, labels = cohort
+    out = folder / "jobs"
+    records = uvseg.segment_cohort(studies, images, labels, out, jobs=3, weights=WEIGHTS, **SETTINGS)
+    check_records(records, studies, out)
+
+
+@pytest.mark.parametrize("jobs", [0, -1, 1.5, True])
+def test_jobs_below_one_or_not_whole_are_refused_before_any_work(cohort, tmp_path, jobs):
+    folder, studies, images, labels = cohort
+    with pytest.raises(ValueError, match="jobs must be a whole number of at least 1"):
+        uvseg.segment_cohort(studies, images, labels, tmp_path / "out", jobs=jobs, weights=WEIGHTS)
+    assert not (tmp_path / "out").exists()
+
+
+def test_jobs_with_a_client_are_refused(cohort, tmp_path):
+    folder, studies, images, labels = cohort
+    with pytest.raises(ValueError, match="with a client, its workers run the studies side by side"):
+        uvseg.segment_cohort(studies, images, labels, tmp_path / "out", client=object(), jobs=2, weights=WEIGHTS)
+    assert not (tmp_path / "out").exists()
+
+
 def test_on_a_local_dask_cluster_matches_the_command(cohort):
     distributed = pytest.importorskip("distributed")
     folder, studies, images, labels = cohort

@@ -1,5 +1,6 @@
 """`segment_cohort`: many studies segmented from one support set, as `uvseg segment --query-dir`
-does, in this process or as tasks on a Dask cluster.
+does, in this process (one study at a time, or several side by side on threads) or as tasks on a
+Dask cluster.
 
 On a cluster each worker process loads the model and the support volumes once and keeps them for
 the studies it is given; each label map is written by the worker that made it, atomically (the
@@ -14,6 +15,7 @@ import os
 import pathlib
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from .model import Model
@@ -27,27 +29,40 @@ _worker_cache_lock = threading.Lock()
 
 def segment_cohort(queries: Sequence[PathLike], support_images: Sequence[PathLike],
                    support_labels: Sequence[PathLike], out_dir: PathLike, *, client: Any = None,
-                   weights: Optional[PathLike] = None, overwrite: bool = False,
+                   jobs: int = 1, weights: Optional[PathLike] = None, overwrite: bool = False,
                    **options: Any) -> List[Dict[str, Any]]:
     """Segments each query (a NIfTI file) to out_dir/<its file name>; returns one record per query,
     in order: {"query", "output", "status" ("ok", "skipped" or "failed"), "error", "seconds"}, the
     fields of `uvseg segment --report`.
 
     client: a `dask.distributed.Client`; the studies then run as tasks on its workers (the files must
-    be reachable from them under the same paths). weights: a checkpoint, or None for the built-in
-    model. options: the settings of `uvseg.segment` (support_size, plane, ...). Raises ValueError
-    before any work when an output would replace a query or a support file.
+    be reachable from them under the same paths). jobs: without a client, how many studies run at
+    once in this process, on threads sharing one model (the library lets go of the interpreter while
+    it segments), each with its share of the cores unless options name threads; the label maps do
+    not depend on it. weights: a checkpoint, or None for the built-in model. options: the settings
+    of `uvseg.segment` (support_size, plane, ...). Raises ValueError before any work when an output
+    would replace a query or a support file, or for jobs below 1 or with a client.
     """
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise ValueError(f"jobs must be a whole number of at least 1, got {jobs!r}")
+    if client is not None and jobs != 1:
+        raise ValueError("jobs is for this process; with a client, its workers run the studies side by side")
     out = pathlib.Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     studies = [os.fspath(query) for query in queries]
     support = (tuple(map(os.fspath, support_images)), tuple(map(os.fspath, support_labels)))
     _refuse_replacing_inputs([out / pathlib.Path(query).name for query in studies], [*studies, *support[0], *support[1]])
+    jobs = min(jobs, len(studies))
+    if jobs > 1 and "threads" not in options:  # the cores shared out, as the command's --jobs does
+        options["threads"] = max(1, len(os.sched_getaffinity(0)) // jobs)
     task = _StudyTask(str(out), support, None if weights is None else os.fspath(weights), overwrite,
                       tuple(sorted(options.items())))
-    if client is None:
+    if client is not None:
+        return client.gather(client.map(task, studies, pure=False))
+    if jobs == 1:
         return [task(query) for query in studies]
-    return client.gather(client.map(task, studies, pure=False))
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        return list(pool.map(task, studies))
 
 
 def _refuse_replacing_inputs(outputs: Sequence[pathlib.Path], inputs: Sequence[str]) -> None:
