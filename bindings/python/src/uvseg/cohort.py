@@ -38,8 +38,9 @@ def segment_cohort(queries: Sequence[PathLike], support_images: Sequence[PathLik
     client: a `dask.distributed.Client`; the studies then run as tasks on its workers (the files must
     be reachable from them under the same paths). jobs: without a client, how many studies run at
     once in this process, on threads sharing one model (the library lets go of the interpreter while
-    it segments), each with its share of the cores unless options name threads; the label maps do
-    not depend on it. weights: a checkpoint, or None for the built-in model. options: the settings
+    it segments), each with its share of the cores unless options name threads and within the
+    library's memory limit of one segmentation (so N at once may hold N times that); the label
+    maps do not depend on it. weights: a checkpoint, or None for the built-in model. options: the settings
     of `uvseg.segment` (support_size, plane, ...). Raises ValueError before any work when an output
     would replace a query or a support file, or for jobs below 1 or with a client.
     """
