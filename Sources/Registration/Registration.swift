@@ -16,9 +16,10 @@ public enum Registration {
     /// moving one's, a displacement field on the fixed grid when `options.deformable`, and the
     /// similarity reached. Both volumes keep their own grids, voxel sizes and orientations.
     ///
-    /// - Throws: `.invalidArgument` for an empty or constant volume, non-finite voxels or bad
-    ///   options, naming the volume by its entry of `roles`; `.badFormat` for an affine without
-    ///   volume; `.outOfMemory` past `options.memoryLimit`; `.cancelled` when `progress` stops it.
+    /// - Throws: `.invalidArgument` for an empty or constant volume, non-finite voxels, voxel sizes
+    ///   more than `largestVoxelSizeRatio` apart or bad options, naming the volume by its entry of
+    ///   `roles`; `.badFormat` for an affine without volume; `.outOfMemory` past
+    ///   `options.memoryLimit`; `.cancelled` when `progress` stops it.
     public static func align(
         moving: Volume, to fixed: Volume, options: RegistrationOptions = .init(),
         roles: (moving: String, fixed: String) = ("moving", "fixed"), progress: Progress? = nil
@@ -32,6 +33,7 @@ public enum Registration {
         let factors = Array(Set(options.affineShrinkFactors + (options.deformable ? options.deformableShrinkFactors : [])))
             .sorted(by: >)
         let coarsestSpacing = max(fixedImage.grid.spacing.max(), movingImage.grid.spacing.max())
+        try requireComparableVoxelSizes(fixedImage, movingImage, roles: roles)
         let fixedPyramid = try ImagePyramid(
             fixedImage, shrinkFactors: factors, coarsestSpacing: coarsestSpacing, budget: &budget, parallel: parallel)
         let movingPyramid = try ImagePyramid(
@@ -60,6 +62,26 @@ public enum Registration {
             try report(1)
         }
         return result
+    }
+
+    /// The most the largest voxel side of the two volumes may exceed the smallest. Both are blurred
+    /// to the coarsest voxel size before they are compared, a Gaussian of that many of the finest
+    /// voxels: real scans differ by tens (0.2 mm in-plane against 6 mm slices), while a hostile
+    /// header's millions would make the kernel, and the time, unbounded.
+    public static let largestVoxelSizeRatio = 1000.0
+
+    /// `.invalidArgument` unless the voxel sides of `fixed` and `moving` are within
+    /// `largestVoxelSizeRatio` of each other.
+    private static func requireComparableVoxelSizes(
+        _ fixed: ScalarImage, _ moving: ScalarImage, roles: (moving: String, fixed: String)
+    ) throws(UVSegError) {
+        let sides = [fixed.grid.spacing, moving.grid.spacing].flatMap { [$0.x, $0.y, $0.z] }
+        let (smallest, largest) = (sides.min() ?? 1, sides.max() ?? 1)
+        guard largest <= largestVoxelSizeRatio * smallest else {
+            throw .invalidArgument(
+                "the \(roles.fixed) and \(roles.moving) volumes' voxel sides range from \(smallest) to \(largest) mm, "
+                    + "more than \(Int(largestVoxelSizeRatio)) times apart")
+        }
     }
 
     /// The voxel count a volume's size promises; `.invalidArgument` when its voxels disagree.

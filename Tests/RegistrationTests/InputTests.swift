@@ -57,6 +57,26 @@ struct InputTests {
         #expect(#expect(throws: UVSegError.self) { try Registration.align(moving: short, to: volume) }?.kind == .invalidArgument)
     }
 
+    @Test("voxel sizes a million times apart are refused, naming both volumes; a thousand times are aligned")
+    func voxelSizesFarApart() throws {
+        let volume = try Self.alignment.fixedImage(size: Self.size, affine: Self.affine)
+        func scan(spacing: SIMD3<Double>) throws -> Volume {
+            var scan = volume  // the same voxels on a grid of other voxel sizes
+            scan.geometry = try Self.alignment.fixedImage(
+                size: Self.size, affine: KnownAlignment.centredAffine(size: Self.size, spacing: spacing)).geometry
+            return scan
+        }
+        let tiny = try scan(spacing: SIMD3(repeating: 4e-6))
+        let error = #expect(throws: UVSegError.self) { _ = try Registration.align(moving: tiny, to: volume) }
+        #expect(error?.kind == .invalidArgument)
+        #expect(error?.message.contains("fixed and moving volumes' voxel sides range from 4e-06 to 4.0 mm, more than 1000 times apart") == true,
+                "\(error?.message ?? "")")
+        var options = RegistrationOptions()
+        options.deformable = false
+        let thin = try scan(spacing: SIMD3(4e-3, 4, 4))
+        #expect(throws: Never.self) { _ = try Registration.align(moving: thin, to: volume, options: options) }
+    }
+
     @Test("a memory limit too small for the pyramids gives .outOfMemory")
     func memoryLimit() throws {
         let volume = try Self.alignment.fixedImage(size: Self.size, affine: Self.affine)

@@ -8,13 +8,15 @@ message (or a result), never with a signal.
   support at input size 1024, or an ordinary 64 x 64 x 400 support with a checkpoint declaring
   `uvseg.input_size` = 1024;
 - per-label probabilities of 255 labels on a 256 x 256 x 32 query (2 GiB that were held twice),
-  and the atlas's sums of 255 labels on a 512 x 512 x 40 query.
+  and the atlas's sums of 255 labels on a 512 x 512 x 40 query;
+- a query of 1e-6 mm voxels aligned to a support of 1e6 mm voxels (registration's blur to the
+  coarsest voxel asked for a kernel of terabytes).
 """
 import nibabel as nib
 import numpy as np
 import pytest
 
-from c_api import OK, OUT_OF_MEMORY
+from c_api import INVALID_ARGUMENT, OK, OUT_OF_MEMORY
 from conftest import BUILD_DIR
 from hostile import run_c_api, run_limited
 from volume_phantoms import small_weights
@@ -22,8 +24,8 @@ from volume_phantoms import small_weights
 LIBRARY = BUILD_DIR / "libuvseg.so"
 
 
-def write(path, data):
-    nib.save(nib.Nifti1Image(np.ascontiguousarray(data), np.eye(4)), path)
+def write(path, data, voxel_mm=1.0):
+    nib.save(nib.Nifti1Image(np.ascontiguousarray(data), np.diag([voxel_mm] * 3 + [1.0])), path)
     return path
 
 
@@ -163,3 +165,15 @@ def test_the_atlas_of_255_labels_on_a_huge_query_is_refused_for_memory(tmp_path)
         setters="assert lib.uvs_options_set_method(options, 1) == OK")
     assert outcome["status"] == OUT_OF_MEMORY, outcome["message"]
     assert "aligned to the query" in outcome["message"]
+
+
+@pytest.mark.parametrize("alignment", [1, 2])  # UVS_ALIGN_AFFINE, UVS_ALIGN_DEFORMABLE
+def test_voxel_sizes_a_trillion_times_apart_are_refused_before_aligning(tmp_path, alignment):
+    rng = np.random.default_rng(2)
+    query_path = write(tmp_path / "query.nii", rng.random((16, 16, 8), dtype=np.float32), voxel_mm=1e-6)
+    support = (write(tmp_path / "support_image.nii", rng.random((16, 16, 8), dtype=np.float32), voxel_mm=1e6),
+               write(tmp_path / "support_label.nii", (rng.random((16, 16, 8)) > 0.5).astype(np.uint8), voxel_mm=1e6))
+    outcome = segment_through_c_api(
+        query_path, support, setters=f"assert lib.uvs_options_set_alignment(options, {alignment}) == OK")
+    assert outcome["status"] == INVALID_ARGUMENT, outcome["message"]
+    assert "more than 1000 times apart" in outcome["message"]
