@@ -492,7 +492,8 @@ uvs_status uvs_volume_write_probability_maps(const uvs_volume *reference, const 
  * Segments a 3-D query volume from labelled support volumes (see the options above):
  *   1. every input is checked before any work (see Errors);
  *   2. with an alignment, each support volume is registered to the query and resampled onto its
- *      grid (uvs_options_set_alignment);
+ *      grid (uvs_options_set_alignment); a label no aligned support volume still shows lies
+ *      outside the query's field of view and gets probability 0;
  *   3. atlas propagation (UVS_METHOD_ATLAS, UVS_METHOD_FUSED): each label's shares carried from
  *      the support volumes are fused into its probability (uvs_options_set_fusion);
  *   4. the network (UVS_METHOD_NETWORK, UVS_METHOD_FUSED), slice by slice along an anatomical
@@ -524,13 +525,12 @@ uvs_status uvs_volume_write_probability_maps(const uvs_volume *reference, const 
  * Errors: UVS_ERROR_INVALID_ARGUMENT (NULL pointer, n_support < 1, a label map off its image's grid
  * or with non-label values, a label to segment that no support volume holds, support without any
  * foreground, an input size the model cannot take, a support volume that cannot be aligned (the
- * message says which and why: constant, non-finite voxels), a label outside the query's field of
- * view once aligned for the network), UVS_ERROR_BAD_FORMAT (an affine that gives an
- * axis no direction), UVS_ERROR_OUT_OF_MEMORY (the call would need more than the model's memory
- * limit of 4 GiB, shared by every structure the inputs size (prepared volumes, support pool,
- * canvases, per-label probabilities) and the network's working memory; checked in step 1, the
- * message names what would not fit and its size), UVS_ERROR_CANCELLED. *out_result is left
- * untouched on failure.
+ * message says which and why: constant, non-finite voxels, voxel sides of query and support more
+ * than 1000 times apart)), UVS_ERROR_BAD_FORMAT (an affine that gives an axis no direction),
+ * UVS_ERROR_OUT_OF_MEMORY (the call would need more than the model's memory limit of 4 GiB,
+ * shared by every structure the inputs size (prepared volumes, support pool, canvases, per-label
+ * probabilities) and the network's working memory; checked in step 1, the message names what
+ * would not fit and its size), UVS_ERROR_CANCELLED. *out_result is left untouched on failure.
  */
 typedef struct uvs_segmentation uvs_segmentation;
 
