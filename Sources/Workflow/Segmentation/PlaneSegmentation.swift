@@ -21,16 +21,16 @@ struct PlaneSegmentation {
 
     /// Calls `body(index in labels, probabilities)` with each label's foreground probabilities on
     /// `query`'s grid, averaged over the ensemble members and flips, one label at a time. The query
-    /// slices go on canvases spanning `span` mm, as the pool's did.
+    /// slices go on canvases of the pool's span, at the support slices' scale.
     func probabilities(
-        of query: PreparedCase, pool: SupportPool, selector: SupportSelector, labels: [Int32], span: Double,
+        of query: PreparedCase, pool: SupportPool, selector: SupportSelector, labels: [Int32],
         progress: ProgressReporter, _ body: (Int, [Float]) throws(UVSegError) -> Void
     ) throws(UVSegError) {
         let side = model.inputSize
         let stack = SliceStack(plane: plane, size: query.size, spacing: query.spacing)
         let canvas = ModelCanvas(
             side: side, width: stack.width, height: stack.height,
-            columnSpacing: stack.columnSpacing, rowSpacing: stack.rowSpacing, span: span)
+            columnSpacing: stack.columnSpacing, rowSpacing: stack.rowSpacing, span: pool.span)
         let images = (0..<stack.count).map { canvas.place(image: stack.slice($0, of: query.image)).pixels }
         let queries = images.enumerated().map { slice, image in
             selector.query(slice: slice, relativePosition: stack.relativePosition(of: slice), image: image)

@@ -241,7 +241,7 @@ public struct VolumeSegmenter: Sendable {
             let segmentation = PlaneSegmentation(
                 model: model, options: options, plane: plane, modelMemoryLimit: modelMemoryLimit)
             try segmentation.probabilities(
-                of: preparedQuery, pool: pool, selector: selector, labels: labels, span: span,
+                of: preparedQuery, pool: pool, selector: selector, labels: labels,
                 progress: planeProgress.part(from: 0.1, to: 1)
             ) { (index, oriented) throws(UVSegError) in
                 let native = try queryReorientation.fromRAS(oriented)

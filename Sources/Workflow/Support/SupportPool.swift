@@ -20,6 +20,8 @@ struct SupportPool {
     }
 
     let candidates: [Candidate]
+    /// The physical length (mm) the canvas side spans, for the query's slices to share the scale.
+    let span: Double
 
     /// Cuts every labelled volume (in RAS+ orientation, intensities prepared) into slices along
     /// `plane` and places them on a canvas of `side` pixels spanning `span` mm (see `ModelCanvas`).
@@ -46,6 +48,7 @@ struct SupportPool {
             }
         }
         self.candidates = candidates
+        self.span = span
     }
 
     /// Whether some slice shows each of `labels` on the canvas.
