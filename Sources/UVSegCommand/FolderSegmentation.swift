@@ -78,32 +78,26 @@ struct FolderSegmentation {
         let prepared = try segmenter.prepare(support: support)
         let reportFile = try report.map { path throws(UVSegError) in try ReportFile(path: path) }
         let bar = ProgressBar(quiet: quiet)
-        // The next study to start and the records so far.
-        let progress = Mutex((next: 0, records: [Record]()))
+        let progress = Mutex([Record]())  // the records so far
         do {
             defer { bar.finish() }
-            DispatchQueue.concurrentPerform(iterations: jobs) { _ in
-                while let index = progress.withLock({ state -> Int? in
-                    guard state.next < studies.count else { return nil }
-                    defer { state.next += 1 }
-                    if jobs == 1 { bar.caption = "study \(state.next + 1) of \(studies.count), \(studies[state.next])" }
-                    return state.next
-                }) {
-                    // One study at a time reports its own stages; side by side, only finished studies.
-                    let reporter = jobs == 1 ? bar.reporter.part(index, of: studies.count) : .silent
-                    let record = study(studies[index], segmenter: segmenter, support: prepared, progress: reporter)
-                    progress.withLock { state in  // held while reporting, so lines and counts keep order
-                        state.records.append(record)
-                        reportFile?.append(record.json)
-                        if jobs > 1 {
-                            bar.caption = "\(state.records.count) of \(studies.count) studies done"
-                            try? bar.reporter.report(Double(state.records.count) / Double(studies.count), .segmenting)
-                        }
+            SideBySide.forEach(count: studies.count, jobs: jobs) { index in
+                // One study at a time reports its own stages; side by side, only finished studies.
+                if jobs == 1 { bar.caption = "study \(index + 1) of \(studies.count), \(studies[index])" }
+                let reporter = jobs == 1 ? bar.reporter.part(index, of: studies.count) : .silent
+                let record = study(studies[index], segmenter: segmenter, support: prepared, progress: reporter)
+                progress.withLock { records in  // held while reporting, so lines and counts keep order
+                    records.append(record)
+                    reportFile?.append(record.json)
+                    if jobs > 1 {
+                        bar.caption = "\(records.count) of \(studies.count) studies done"
+                        try? bar.reporter.report(Double(records.count) / Double(studies.count), .segmenting)
                     }
                 }
+                return true
             }
         }
-        let records = progress.withLock { $0.records }
+        let records = progress.withLock { $0 }
         let failed = records.filter { $0.status == .failed }.sorted { $0.query < $1.query }  // study order
         for record in failed {
             FileHandle.standardError.write(Data("uvseg: \(record.query) failed: \(record.error ?? "")\n".utf8))
