@@ -1,9 +1,10 @@
 import Diagnostics
+import Synchronization
 
 /// The check every site should run before trusting the model on its data: with M labelled cases,
 /// segment each one with support drawn only from the other M - 1 (leave-one-out), at each support
 /// size, and measure the result against the case's own labels.
-public struct LocalValidation {
+public struct LocalValidation: Sendable {
     public let model: any InContextModel
     /// The segmentation settings; `supportSize` is replaced by each of `supportSizes` in turn.
     public let options: SegmentationOptions
@@ -67,30 +68,81 @@ public struct LocalValidation {
     /// Runs the validation; throws what `check` throws, and `.cancelled` when `progress` asks to stop.
     /// `foldStarting` is told, before each segmentation, which case (counting from 0) is held out
     /// and at which support size, so that a front end can say where the work is.
+    ///
+    /// With `jobs` above 1, that many segmentations run at once on their own threads (give the
+    /// model and `options.threads` each one's share); the report is the same. `progress` and
+    /// `foldStarting` are then called from those threads, one call at a time, and `progress` hears
+    /// only of finished segmentations; the first failure stops the others at their next slice and
+    /// is what is thrown.
     public func run(
-        cases: [LabelledVolume], progress: ProgressReporter = .silent,
+        cases: [LabelledVolume], jobs: Int = 1, progress: ProgressReporter = .silent,
         foldStarting: (_ heldOutCase: Int, _ supportSize: Int) -> Void = { _, _ in }
     ) throws(UVSegError) -> ValidationReport {
+        guard jobs >= 1 else { throw .invalidArgument("the number of jobs must be at least 1, got \(jobs)") }
         let resolved = try check(cases: cases)
-        let folds = Self.folds(count: cases.count)
-        var results = [ValidationReport.CaseResult]()
-        for (sizeIndex, size) in supportSizes.enumerated() {
+        let segmenters = try supportSizes.map { size throws(UVSegError) in
             var sized = resolved
             sized.supportSize = size
-            let segmenter = try VolumeSegmenter(model: model, options: sized)
-            for fold in folds {
-                let part = progress.part(sizeIndex * folds.count + fold.heldOut, of: supportSizes.count * folds.count)
-                foldStarting(fold.heldOut, size)
-                let truth = cases[fold.heldOut]
-                let support = fold.support.map { cases[$0] }
-                let labels = try segmenter.check(query: truth.image, support: support)
-                let result = try segmenter.segment(query: truth.image, support: support, progress: part)
-                try part.report(1, .validating)
-                results.append(ValidationReport.CaseResult(
-                    caseIndex: fold.heldOut, supportCases: fold.support, supportSize: size,
-                    evaluation: try SegmentationEvaluation(prediction: result.labelMap, truth: truth.labels, labels: labels)))
-            }
+            return try VolumeSegmenter(model: model, options: sized)
         }
-        return ValidationReport(cases: results, supportSizes: supportSizes)
+        let folds = Self.folds(count: cases.count)
+        let work = supportSizes.indices.flatMap { size in folds.map { (size: size, fold: $0) } }
+        // Calls into the caller's closures happen under this lock only.
+        nonisolated(unsafe) let progress = progress
+        return try withoutActuallyEscaping(foldStarting) { foldStarting throws(UVSegError) in
+            nonisolated(unsafe) let foldStarting = foldStarting
+            let state = Mutex((results: [ValidationReport.CaseResult?](repeating: nil, count: work.count), done: 0,
+                               failure: UVSegError?.none))
+            let anotherFailed = StopSignal()
+            SideBySide.forEach(count: work.count, jobs: jobs) { index in
+                let (sizeIndex, fold) = work[index]
+                // Side by side, a segmentation stops at its next slice once another has failed.
+                let part = jobs == 1 ? progress.part(index, of: work.count) : anotherFailed.reporter
+                do throws(UVSegError) {
+                    state.withLock { _ in foldStarting(fold.heldOut, supportSizes[sizeIndex]) }
+                    let result = try segment(fold, of: cases, with: segmenters[sizeIndex], progress: part)
+                    try state.withLock { state throws(UVSegError) in
+                        state.results[index] = result
+                        state.done += 1
+                        try progress.report(Double(state.done) / Double(work.count), .validating)
+                    }
+                    return true
+                } catch {
+                    state.withLock { state in
+                        if state.failure == nil { state.failure = error }
+                    }
+                    anotherFailed.raise()
+                    return false
+                }
+            }
+            let outcome = state.withLock { $0 }
+            if let failure = outcome.failure { throw failure }
+            return ValidationReport(cases: outcome.results.compactMap { $0 }, supportSizes: supportSizes)
+        }
+    }
+
+    /// One fold at one support size, measured against the held-out case's labels.
+    private func segment(
+        _ fold: (heldOut: Int, support: [Int]), of cases: [LabelledVolume], with segmenter: VolumeSegmenter,
+        progress: ProgressReporter
+    ) throws(UVSegError) -> ValidationReport.CaseResult {
+        let truth = cases[fold.heldOut]
+        let support = fold.support.map { cases[$0] }
+        let labels = try segmenter.check(query: truth.image, support: support)
+        let result = try segmenter.segment(query: truth.image, support: support, progress: progress)
+        return ValidationReport.CaseResult(
+            caseIndex: fold.heldOut, supportCases: fold.support, supportSize: segmenter.options.supportSize,
+            evaluation: try SegmentationEvaluation(prediction: result.labelMap, truth: truth.labels, labels: labels))
+    }
+}
+
+/// Raised once by any thread; a reporter that cancels from then on.
+private final class StopSignal: Sendable {
+    private let raised = Atomic(false)
+
+    func raise() { raised.store(true, ordering: .relaxed) }
+
+    var reporter: ProgressReporter {
+        ProgressReporter { [self] _, _ in raised.load(ordering: .relaxed) ? .cancel : .proceed }
     }
 }

@@ -1,4 +1,5 @@
 import Diagnostics
+import Synchronization
 import Testing
 @testable import Workflow
 
@@ -38,6 +39,58 @@ import Testing
         #expect(lastFraction == 1)
     }
 
+    @Test func foldsSideBySideGiveTheSameReport() throws {
+        let cases = try [[8, 8, 6], [7, 8, 6], [8, 6, 6], [6, 8, 6]].map { size in
+            try Phantom.ellipsoid(size: size, spacing: [1, 1, 2], fraction: 0.35).labelledVolume(.lps)
+        }
+        var options = SegmentationOptions()
+        options.alignment = .none
+        options.method = .network
+        options.strategy = .random
+        let validation = LocalValidation(model: IdentityModel(inputSize: 16), options: options, supportSizes: [2, 5])
+        let alone = try validation.run(cases: cases)
+        var fractions = [Double]()
+        var started = [[Int]]()
+        let sideBySide = try validation.run(
+            cases: cases, jobs: 3,
+            progress: ProgressReporter { fraction, _ in
+                fractions.append(fraction)
+                return .proceed
+            },
+            foldStarting: { started.append([$0, $1]) })
+        #expect(sideBySide.json(caseFiles: []) == alone.json(caseFiles: []))
+        #expect(sideBySide.cases.map(\.caseIndex) == [0, 1, 2, 3, 0, 1, 2, 3])
+        // The soft identity model gives each case its own Dice, so a mix-up of results would show.
+        #expect(Set(alone.cases.map { $0.evaluation.labels[0].dice }).count > 1)
+        #expect(fractions == (1...8).map { Double($0) / 8 })
+        #expect(Set(started) == Set([2, 5].flatMap { size in (0..<4).map { [$0, size] } }))
+        #expect(started.count == 8)
+    }
+
+    @Test func aFailureSideBySideStopsTheRunAndIsWhatIsThrown() throws {
+        let cases = try [[8, 8, 6], [7, 8, 6], [8, 6, 6]].map { size in
+            try Phantom.ellipsoid(size: size, spacing: [1, 1, 2]).labelledVolume(.lps)
+        }
+        var options = SegmentationOptions()
+        options.alignment = .none
+        options.method = .network
+        let failing = FailingModel(IdentityModel(inputSize: 16), failingCall: 3)
+        let validation = LocalValidation(model: failing, options: options, supportSizes: [2, 4])
+        #expect(throws: UVSegError(.outOfMemory, "call 3 fails")) { try validation.run(cases: cases, jobs: 2) }
+        // A handler that cancels stops the run too, side by side as alone.
+        let whole = IdentityModel(inputSize: 16)
+        _ = try LocalValidation(model: whole, options: options, supportSizes: [2, 4]).run(cases: cases)
+        for jobs in [1, 2] {
+            let model = IdentityModel(inputSize: 16)
+            let cancelling = LocalValidation(model: model, options: options, supportSizes: [2, 4])
+            #expect(throws: UVSegError.cancelled) {
+                try cancelling.run(cases: cases, jobs: jobs, progress: ProgressReporter { _, _ in .cancel })
+            }
+            #expect(model.calls < whole.calls)
+        }
+        #expect(throws: UVSegError.self) { try validation.run(cases: cases, jobs: 0) }
+    }
+
     @Test func summaryUsesSampleDeviationOfFiniteValues() {
         let summary = MetricSummary([1, 2, 3, 4, .infinity])
         #expect(summary.mean == 2.5)
@@ -63,5 +116,35 @@ import Testing
             try LocalValidation(model: model, options: SegmentationOptions(), supportSizes: []).run(cases: [one, one])
         }
         #expect(model.calls == 0)
+    }
+}
+
+/// A model that fails on one call (counting from 1) and otherwise answers as `base` does.
+private final class FailingModel: InContextModel {
+    let base: IdentityModel
+    let failingCall: Int
+    private let calls = Mutex(0)
+
+    init(_ base: IdentityModel, failingCall: Int) {
+        self.base = base
+        self.failingCall = failingCall
+    }
+
+    var inputSize: Int { base.inputSize }
+    var memoryLimit: Int { base.memoryLimit }
+    func minimumWorkingMemory(supportCount: Int) -> Int { base.minimumWorkingMemory(supportCount: supportCount) }
+
+    func logits(
+        queries: [Float], queryCount: Int, supportImages: [Float], supportLabels: [Float], supportCount: Int,
+        memoryLimit: Int
+    ) throws(UVSegError) -> [Float] {
+        let call = calls.withLock { count in
+            count += 1
+            return count
+        }
+        if call == failingCall { throw UVSegError(.outOfMemory, "call \(call) fails") }
+        return try base.logits(
+            queries: queries, queryCount: queryCount, supportImages: supportImages, supportLabels: supportLabels,
+            supportCount: supportCount, memoryLimit: memoryLimit)
     }
 }
