@@ -73,9 +73,7 @@ struct SegmentCommand: ParsableCommand {
         if queryFolder == nil, jobs != 1 {
             throw UVSegError.invalidArgument("--jobs goes with --query-dir")
         }
-        guard (1...UniverSegModel.maximumThreadCount).contains(jobs) else {
-            throw UVSegError.invalidArgument("--jobs must be from 1 to \(UniverSegModel.maximumThreadCount), got \(jobs)")
-        }
+        try JobShares.check(jobs)
         if queryFolder != nil, probabilities != nil {
             throw UVSegError.invalidArgument("--probabilities takes one file: it goes with --query, not --query-dir")
         }
@@ -99,13 +97,9 @@ struct SegmentCommand: ParsableCommand {
             let supportVolumes = try supports.map { pair throws(UVSegError) in
                 try VolumeFiles.labelledVolume(pair, role: "support")
             }
-            // Studies side by side share the threads and the memory one study would have.
             let jobs = min(jobs, cohort.studies.count)
-            let threads = options.threads == 0 ? UniverSegModel.defaultThreadCount : options.threads
-            options.threads = max(1, threads / jobs)
-            let model = try ModelLoading.model(weights: segmentation.weights)
-            let segmenter = try VolumeSegmenter(
-                model: try model.limitingMemory(to: model.memoryLimit / jobs), options: options)
+            let model = try JobShares.share(ModelLoading.model(weights: segmentation.weights), &options, among: jobs)
+            let segmenter = try VolumeSegmenter(model: model, options: options)
             try cohort.run(
                 segmenter: segmenter, support: supportVolumes, jobs: jobs, quiet: segmentation.quiet,
                 closingLine: closingLine)

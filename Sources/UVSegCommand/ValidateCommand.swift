@@ -21,32 +21,43 @@ struct ValidateCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Support sizes to validate, comma-separated.")
     var supportSizes = LocalValidation.standardSupportSizes.map(String.init).joined(separator: ",")
 
+    @Option(parsing: .unconditional, help: """
+        Segmentations run at once, each with its share of --threads (at least one) and of the \
+        memory limit; the results do not depend on it.
+        """)
+    var jobs = 1
+
     @Flag(help: "Print one JSON object instead of tables.")
     var json = false
 
     @OptionGroup var segmentation: SegmentationArguments
 
-    func validate() throws { try Self.refuseRepeatedOptions() }
+    func validate() throws {
+        try Self.refuseRepeatedOptions()
+        try JobShares.check(jobs)
+    }
 
     func run() throws {
         let closingLine = ClosingLine(quiet: segmentation.quiet)
-        let options = try segmentation.options()
+        var options = try segmentation.options()
         let sizes = try SegmentationArguments.numbers(supportSizes, "--support-sizes")
         guard cases.count >= 2 else {
             throw UVSegError.invalidArgument("leave-one-out validation needs at least two --case IMAGE:LABELS")
         }
         for pair in cases { try VolumeFiles.requireExistingPair(pair, role: "case") }
         let volumes = try cases.map { pair throws(UVSegError) in try VolumeFiles.labelledVolume(pair, role: "case") }
-        let validation = LocalValidation(
-            model: try ModelLoading.model(weights: segmentation.weights), options: options, supportSizes: sizes)
+        let jobs = min(jobs, volumes.count * sizes.count)
+        let model = try JobShares.share(ModelLoading.model(weights: segmentation.weights), &options, among: jobs)
+        let validation = LocalValidation(model: model, options: options, supportSizes: sizes)
         try validation.check(cases: volumes)
 
         let bar = ProgressBar(quiet: segmentation.quiet)
+        if jobs > 1 { bar.caption = "\(jobs) cases at a time" }
         let report: ValidationReport
         do {
             defer { bar.finish() }
-            report = try validation.run(cases: volumes, progress: bar.reporter) { heldOut, supportSize in
-                bar.caption = "case \(heldOut + 1) of \(volumes.count), support size \(supportSize)"
+            report = try validation.run(cases: volumes, jobs: jobs, progress: bar.reporter) { heldOut, supportSize in
+                if jobs == 1 { bar.caption = "case \(heldOut + 1) of \(volumes.count), support size \(supportSize)" }
             }
         }
         print(json ? report.json(caseFiles: cases) : Self.table(report))

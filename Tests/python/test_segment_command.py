@@ -96,6 +96,13 @@ def test_validate_holds_out_every_case(uvseg_command, tmp_path):
         assert summary["dice"]["mean"] == pytest.approx(np.mean(dice))
         assert summary["dice"]["sd"] == pytest.approx(np.std(dice, ddof=1))
 
+    # Three segmentations at a time, each with its share of the threads: the same report.
+    side_by_side = run(uvseg_command, *arguments, "--jobs", "3", "--threads", "2")
+    assert side_by_side.returncode == 0, side_by_side.stderr
+    assert side_by_side.stdout == result.stdout
+    refused = run(uvseg_command, *arguments, "--jobs", "0")
+    assert refused.returncode != 0 and "--jobs must be from 1 to" in refused.stderr and refused.stdout == ""
+
 
 def test_a_support_volume_that_does_not_line_up_is_warned_about(uvseg_command, data):
     """The defaults align each support volume; one whose image has nothing of the query's
