@@ -347,6 +347,15 @@ uvs_status uvs_options_set_input_size(uvs_options *options, int32_t size);
 uvs_status uvs_options_set_threads(uvs_options *options, int32_t threads);
 
 /*
+ * Segmentations uvs_validate runs at once, 1 to 1024 [1]: each on a thread of its own, with its
+ * share of the threads (at least one) and of the model's memory limit, so that together they keep
+ * within one's bounds. The report does not depend on it. With more than one, the progress callback
+ * is called from those threads (one call at a time) and only as segmentations finish.
+ * uvs_segment_volume does not use it.
+ */
+uvs_status uvs_options_set_jobs(uvs_options *options, int32_t jobs);
+
+/*
  * uvs_predict with options (NULL for the defaults), of which it uses the thread count
  * (uvs_options_set_threads); everything else is as uvs_predict says.
  */
@@ -591,7 +600,8 @@ uvs_status uvs_segmentation_alignment(const uvs_segmentation *result, int32_t in
  * On success *out_validation receives a new validation the caller frees with
  * uvs_validation_free(). The progress callback is called as by uvs_segment_volume, with the
  * stage "validating" after each case; a non-zero return stops the call with UVS_ERROR_CANCELLED
- * and nothing is returned.
+ * and nothing is returned. uvs_options_set_jobs() runs several segmentations at once; the first
+ * failure among them is the call's error.
  * Thread safety: the model and volumes are only read; options must not change during the call.
  * Errors: UVS_ERROR_INVALID_ARGUMENT (NULL pointer or array entry, n_cases < 2, n_sizes < 1, a
  * support size < 1, and the input errors of uvs_segment_volume; the message names the argument,

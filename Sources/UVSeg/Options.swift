@@ -7,6 +7,8 @@ final class Options {
     /// Volume segmentation and validation settings (SegmentationOptionFunctions.swift), and the
     /// threads of predictions.
     var segmentation = SegmentationOptions()
+    /// Segmentations `uvs_validate` runs side by side.
+    var jobs = 1
 }
 
 /// `uvs_progress_fn`: fraction done, stage name, caller's context; non-zero return cancels.

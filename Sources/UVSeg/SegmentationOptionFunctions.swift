@@ -146,3 +146,14 @@ public func uvs_options_set_threads(_ options: OpaquePointer?, _ threads: Int32)
         settings.threads = Int(threads)
     }
 }
+
+@_cdecl("uvs_options_set_jobs")
+public func uvs_options_set_jobs(_ options: OpaquePointer?, _ jobs: Int32) -> Int32 {
+    callBoundary { () throws(UVSegError) in
+        let object = Handle.object(try required(options, "options"), as: Options.self)
+        guard (1...Int32(UniverSegModel.maximumThreadCount)).contains(jobs) else {
+            throw .invalidArgument("jobs must be from 1 to \(UniverSegModel.maximumThreadCount), got \(jobs)")
+        }
+        object.jobs = Int(jobs)
+    }
+}

@@ -22,9 +22,11 @@ public func uvs_validate(
         }
         let cases = try labelledVolumes(images, labels, count: caseCount, names: ("images", "labels"))
         let settings = Options.settings(options)
-        let validation = LocalValidation(
-            model: loaded, options: settings.segmentation, supportSizes: sizeList)
-        let report = try validation.run(cases: cases, progress: settings.progressReporter)
+        let jobs = max(1, min(settings.jobs, caseCount * sizeCount))
+        var segmentation = settings.segmentation
+        let model = try loaded.shared(among: jobs, options: &segmentation)
+        let validation = LocalValidation(model: model, options: segmentation, supportSizes: sizeList)
+        let report = try validation.run(cases: cases, jobs: jobs, progress: settings.progressReporter)
         out.pointee = Handle.retain(try ValidationObject(report))
     }
 }

@@ -98,7 +98,7 @@ struct SegmentCommand: ParsableCommand {
                 try VolumeFiles.labelledVolume(pair, role: "support")
             }
             let jobs = min(jobs, cohort.studies.count)
-            let model = try JobShares.share(ModelLoading.model(weights: segmentation.weights), &options, among: jobs)
+            let model = try ModelLoading.model(weights: segmentation.weights).shared(among: jobs, options: &options)
             let segmenter = try VolumeSegmenter(model: model, options: options)
             try cohort.run(
                 segmenter: segmenter, support: supportVolumes, jobs: jobs, quiet: segmentation.quiet,

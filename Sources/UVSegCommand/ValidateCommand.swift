@@ -46,8 +46,8 @@ struct ValidateCommand: ParsableCommand {
         }
         for pair in cases { try VolumeFiles.requireExistingPair(pair, role: "case") }
         let volumes = try cases.map { pair throws(UVSegError) in try VolumeFiles.labelledVolume(pair, role: "case") }
-        let jobs = min(jobs, volumes.count * sizes.count)
-        let model = try JobShares.share(ModelLoading.model(weights: segmentation.weights), &options, among: jobs)
+        let jobs = max(1, min(jobs, volumes.count * sizes.count))
+        let model = try ModelLoading.model(weights: segmentation.weights).shared(among: jobs, options: &options)
         let validation = LocalValidation(model: model, options: options, supportSizes: sizes)
         try validation.check(cases: volumes)
 

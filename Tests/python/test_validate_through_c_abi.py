@@ -106,6 +106,27 @@ def test_progress_covers_every_case(validation):
     assert {stage for _, stage in seen} == {"preparing", "segmenting", "combining", "validating"}
 
 
+def test_folds_side_by_side_give_the_same_report(api, cases, options, validation):
+    """Three segmentations at a time: the same report; progress only as each finishes, in order."""
+    _, _, model, images, labels = cases
+    seen = []
+    progress = PROGRESS(lambda fraction, stage, _: seen.append((fraction, stage.decode())) or 0)
+    check(api, api.uvs_options_set_progress(options, progress, None))
+    check(api, api.uvs_options_set_jobs(options, 3))
+    handle = ctypes.c_void_p()
+    check(api, api.uvs_validate(model, images, labels, 3, sizes(*SIZES), len(SIZES), options, ctypes.byref(handle)))
+    try:
+        assert api.uvs_validation_json(handle) == api.uvs_validation_json(validation[0])
+    finally:
+        api.uvs_validation_free(handle)
+    work = 3 * len(SIZES)
+    assert seen == [((done + 1) / work, "validating") for done in range(work)]
+    for jobs in (0, -1, 1025):
+        assert api.uvs_options_set_jobs(options, jobs) == INVALID_ARGUMENT
+        assert f"jobs must be from 1 to 1024, got {jobs}" in api.uvs_last_error().decode()
+    assert api.uvs_options_set_jobs(None, 2) == INVALID_ARGUMENT
+
+
 def test_questions_the_report_cannot_answer_are_refused(api, validation):
     handle, _ = validation
     mean = ctypes.c_double(-1)

@@ -93,6 +93,15 @@ public struct UniverSegModel: InContextModel, Sendable {
         return model
     }
 
+    /// This model and `options` for one of `jobs` segmentations run side by side: each gets its
+    /// share of the threads (at least one) and of the memory limit, so that together they keep
+    /// within the bounds of one; throws `.invalidArgument` for `jobs` below 1.
+    public func shared(among jobs: Int, options: inout SegmentationOptions) throws(UVSegError) -> UniverSegModel {
+        guard jobs >= 1 else { throw .invalidArgument("the number of jobs must be at least 1, got \(jobs)") }
+        options.threads = max(1, Self.threadCount(options.threads) / jobs)
+        return try limitingMemory(to: memoryLimit / jobs)
+    }
+
     public func minimumWorkingMemory(supportCount: Int) -> Int {
         guard let shape = try? PredictionShape(
             queryCount: 1, supportCount: supportCount, height: inputSize, width: inputSize)

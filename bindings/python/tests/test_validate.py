@@ -27,6 +27,12 @@ def test_the_report_equals_the_commands(model, cases):
     for row in validation.summary:
         assert validation.mean_dice(row["support_size"], row["label"]) == pytest.approx(row["dice"]["mean"])
     assert "support" in validation.table() and len(validation.table().splitlines()) == 1 + len(validation.summary)
+    # Three segmentations at a time: the same report, progress as each finishes.
+    seen = []
+    side_by_side = uvseg.validate(model, images, labels, support_sizes=[2, 3], labels=[1, 2], jobs=3,
+                                  progress=lambda fraction, stage: seen.append((fraction, stage)))
+    assert side_by_side.report == validation.report
+    assert seen == [((done + 1) / 6, "validating") for done in range(6)]
 
 
 def test_bad_arguments_are_refused(model, cases):
@@ -40,6 +46,11 @@ def test_bad_arguments_are_refused(model, cases):
         uvseg.validate(model, images, labels, support_size=4)
     with pytest.raises(ValueError, match="3 images but 2 label maps"):
         uvseg.validate(model, images, labels[:2])
+    for jobs in (0, -1, 1.5, True, "2"):
+        with pytest.raises(ValueError, match="jobs must be a whole number"):
+            uvseg.validate(model, images, labels, support_sizes=[2], jobs=jobs, **QUICK)
+    with pytest.raises(uvseg.InvalidArgumentError, match="jobs must be from 1 to 1024"):
+        uvseg.validate(model, images, labels, support_sizes=[2], jobs=2000, **QUICK)
     with pytest.raises(uvseg.CancelledError):
         uvseg.validate(model, images, labels, support_sizes=[2], progress=lambda fraction, stage: True, **QUICK)
     assert np.isfinite(validation.mean_dice(2, 1))

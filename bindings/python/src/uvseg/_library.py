@@ -170,6 +170,13 @@ def int32_argument(value: int, what: str) -> int:
     return value
 
 
+def jobs_argument(jobs: Any) -> int:
+    """A number of jobs run side by side: a whole number of at least 1 (a bool is refused)."""
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise ValueError(f"jobs must be a whole number of at least 1, got {jobs!r}")
+    return jobs
+
+
 _version = function("uvs_version", ctypes.c_char_p)
 _last_error = function("uvs_last_error", ctypes.c_char_p)
 _status_name = function("uvs_status_name", ctypes.c_char_p, ctypes.c_int)

@@ -18,6 +18,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
+from ._library import jobs_argument
 from .model import Model
 from .segmentation import segment
 from .volume import PathLike, Volume
@@ -44,8 +45,7 @@ def segment_cohort(queries: Sequence[PathLike], support_images: Sequence[PathLik
     of `uvseg.segment` (support_size, plane, ...). Raises ValueError before any work when an output
     would replace a query or a support file, or for jobs below 1 or with a client.
     """
-    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
-        raise ValueError(f"jobs must be a whole number of at least 1, got {jobs!r}")
+    jobs_argument(jobs)
     if client is not None and jobs != 1:
         raise ValueError("jobs is for this process; with a client, its workers run the studies side by side")
     out = pathlib.Path(out_dir)

@@ -8,7 +8,7 @@ from typing import Any, Dict, List, Optional, Sequence
 import numpy as np
 
 from ._handle import Handle
-from ._library import HANDLE, HANDLE_OUT, STATUS, function, int32_argument
+from ._library import HANDLE, HANDLE_OUT, STATUS, function, int32_argument, jobs_argument
 from .model import Model
 from .options import Options, ProgressCallback
 from .segmentation import volume_handles
@@ -17,6 +17,7 @@ from .volume import VolumeLike, as_volume
 _validate = function("uvs_validate", STATUS, HANDLE, ctypes.POINTER(HANDLE), ctypes.POINTER(HANDLE),
                      ctypes.c_int32, ctypes.POINTER(ctypes.c_int32), ctypes.c_int32, HANDLE, HANDLE_OUT)
 _free = function("uvs_validation_free", None, HANDLE)
+_set_jobs = function("uvs_options_set_jobs", STATUS, HANDLE, ctypes.c_int32)
 _json = function("uvs_validation_json", ctypes.c_char_p, HANDLE)
 _mean_dice = function("uvs_validation_mean_dice", STATUS, HANDLE, ctypes.c_int32, ctypes.c_int32,
                       ctypes.POINTER(ctypes.c_double))
@@ -67,7 +68,7 @@ class Validation(Handle):
 
 
 def validate(model: Model, images: Sequence[VolumeLike], label_maps: Sequence[VolumeLike],
-             support_sizes: Sequence[int] = STANDARD_SUPPORT_SIZES, *,
+             support_sizes: Sequence[int] = STANDARD_SUPPORT_SIZES, *, jobs: int = 1,
              progress: Optional[ProgressCallback] = None, **settings: Any) -> Validation:
     """Leave-one-out validation on labelled cases (uvs_validate): for each support size, each case
     is segmented from the other cases only and compared with its own labels.
@@ -76,8 +77,12 @@ def validate(model: Model, images: Sequence[VolumeLike], label_maps: Sequence[Vo
     nibabel images), label_maps[i] the labels of images[i], at least two cases. `settings` are those of `uvseg.segment` except
     support_size, which `support_sizes` replaces; unless `labels=` is set, every label of any case
     is measured. The work is len(support_sizes) * len(images) segmentations; `progress` is called
-    as by `segment` and may cancel.
+    as by `segment` and may cancel. jobs: segmentations run at once, each with its share of the
+    threads and of the library's memory limit (as `uvseg validate --jobs`); the report does not
+    depend on it, and with more than one `progress` hears only of finished segmentations, from
+    the library's threads. ValueError for jobs below 1 or not whole, before any work.
     """
+    jobs_argument(jobs)
     if len(images) != len(label_maps):
         raise ValueError(f"{len(images)} images but {len(label_maps)} label maps")
     if "support_size" in settings:
@@ -87,6 +92,7 @@ def validate(model: Model, images: Sequence[VolumeLike], label_maps: Sequence[Vo
     sizes = np.ascontiguousarray(support_sizes, dtype=np.int32)
     handle = ctypes.c_void_p()
     with Options(settings, progress) as options:
+        _set_jobs(options.handle, int32_argument(jobs, "jobs"))
         options.call(_validate, model.handle, volume_handles(image_volumes), volume_handles(label_volumes),
                      int32_argument(len(image_volumes), "the case count"),
                      sizes.ctypes.data_as(ctypes.POINTER(ctypes.c_int32)),
