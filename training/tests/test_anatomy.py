@@ -1,9 +1,9 @@
-"""The anatomy-like task family: ranges, determinism, a target in every query, slices that change
-smoothly with position, and the sampler's mix."""
+"""The anatomy-like task family: ranges, determinism, a target in every query (none in `passed`
+tasks), slices that change smoothly with position, and the sampler's mix."""
 import numpy as np
 
 from uvseg_train.generator import TaskSampler
-from uvseg_train.generator.anatomy import Body, anatomy_task
+from uvseg_train.generator.anatomy import Body, _passed_structure, anatomy_task
 
 
 def test_images_in_range_and_labels_binary():
@@ -94,3 +94,31 @@ def test_unaligned_tasks_are_deterministic_and_hold_their_target():
     assert a.family == "unaligned"
     assert np.array_equal(a.query_images, b.query_images) and np.array_equal(a.support_labels, b.support_labels)
     assert a.query_labels.any()
+
+
+def test_passed_tasks_show_the_target_in_the_support_and_none_in_the_query():
+    sampler = TaskSampler(64, mix={"regions": 0, "objects": 0, "phantom": 0, "passed": 1})
+    rng = np.random.default_rng(9)
+    shown = []
+    for _ in range(12):
+        task = sampler.sample(rng, 3)
+        assert task.family == "passed" and not task.query_labels.any()
+        shown.append(task.support_labels.reshape(3, -1).any(axis=1).mean())
+    assert np.mean(shown) > 0.9
+    again = sampler.sample(np.random.default_rng(9), 3)
+    first = sampler.sample(np.random.default_rng(9), 3)
+    assert np.array_equal(again.support_images, first.support_images)
+
+
+def test_a_structure_of_limited_length_ends_and_others_do_not_change():
+    for seed in range(5):
+        body = Body(np.random.default_rng(seed), 64)
+        before = [body.labels(z) for z in (-0.5, 0.0, 0.5)]
+        label = int(_passed_structure(np.random.default_rng(seed), body, [0.5])[0])
+        centre, half = body.inclusions[-1].extent
+        assert abs(centre - 0.5) > half  # it ends before the query's position
+        assert not (body.labels(0.5) == label).any() and (body.labels(centre) == label).any()
+        # the other structures are where they were, except where the new one covers them
+        for z, old in zip((-0.5, 0.0, 0.5), before):
+            new = body.labels(z)
+            assert np.array_equal(new[new != label], old[new != label])

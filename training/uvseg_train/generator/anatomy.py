@@ -92,6 +92,7 @@ class _Inclusion:
     width: float       # of a tube
     drift: np.ndarray  # movement of the centre per unit of z
     ribbon: float      # thickness of a wrapping layer (0: none); the ribbon has label + 1
+    extent: tuple[float, float] | None = None  # (centre, half-length) in z: an ellipsoid's ends; None: all z
 
 
 class Body:
@@ -188,6 +189,9 @@ class Body:
 
     def _inclusion(self, inc: _Inclusion, z, fold: np.ndarray) -> np.ndarray:
         shrink = np.sqrt(np.maximum(0.05, 1 - z * z * 0.5))
+        if inc.extent is not None:  # rounds off to nothing at its ends, as an ellipsoid does
+            centre, half = inc.extent
+            shrink = shrink * np.sqrt(np.maximum(0, 1 - ((z - centre) / half) ** 2))
         if inc.kind == "tube":
             y, x = shapes.grid(self.size)
             c, s = np.cos(inc.angle), np.sin(inc.angle)
@@ -248,23 +252,29 @@ class _Acquisition:
 
 
 def anatomy_task(rng: np.random.Generator, size: int, support: int, queries: int, tilt: float = 0.0,
-                 other_patient: bool = False):
+                 other_patient: bool = False, passed: bool = False):
     """Lists of images and 0/1 labels: `support` slices of one scan of a random body, then `queries`
     slices of another scan of it. With `tilt` > 0 the query scan cuts the body at up to `tilt`
     degrees out of the support's slice plane (and the support scan at up to a quarter of it); with
-    `other_patient` the query scan shows another patient's body (`Body.other_patient`)."""
+    `other_patient` the query scan shows another patient's body (`Body.other_patient`). With
+    `passed` the target is a structure of limited length that the support slices cut and the
+    query slices lie beyond, so the query's label is empty (see `_passed_structure`)."""
     scale = size / 128
     body = Body(rng, size)
     z0, spread = rng.uniform(-0.7, 0.7), rng.uniform(0, 0.5)
     positions = [z0 + spread * rng.uniform(-1, 1) for _ in range(support)]
     positions += [z0 + rng.normal(0, 0.1) for _ in range(queries)]
+    if passed:
+        passed_target = _passed_structure(rng, body, positions[support:])
+        centre, half = body.inclusions[-1].extent
+        positions[:support] = [centre + half * rng.uniform(-0.7, 0.7) for _ in range(support)]
     if tilt > 0:
         cuts = [(rng.uniform(0, tilt / 4), rng.uniform(0, 2 * np.pi)),
                 (rng.uniform(0, tilt), rng.uniform(0, 2 * np.pi))]
         positions = [body.plane(z, *cuts[int(i >= support)]) for i, z in enumerate(positions)]
     scanned = [body, body.other_patient(rng) if other_patient else body]
     slices = [scanned[int(i >= support)].labels(np.clip(z, -1, 1)) for i, z in enumerate(positions)]
-    target = _target(rng, body, slices[support:])
+    target = passed_target if passed else _target(rng, body, slices[support:])
     means = _means(rng, body.label_count, target)
     spreads = rng.uniform(0, 0.06, body.label_count) * (rng.uniform() < 0.8)
     textures = [Texture.random(rng, 0.06) if rng.uniform() < 0.3 else Texture("smooth", 1, 0, 0)
@@ -278,6 +288,29 @@ def anatomy_task(rng: np.random.Generator, size: int, support: int, queries: int
         images.append(image)
         labels.append(np.isin(warped, target).astype(np.float32))
     return images, labels
+
+
+def _passed_structure(rng: np.random.Generator, body: Body, query_positions: list[float]) -> np.ndarray:
+    """Adds to `body` a blob of limited length in z that ends before the query positions (as a
+    kidney or a ventricle ends some slices away from where a scan shows it) and returns its label,
+    the target: support slices placed along its length show it, the query's label is empty."""
+    size = body.size
+    nearest = float(np.mean(query_positions))
+    half = float(rng.uniform(0.1, 0.3))
+    gap = float(rng.uniform(0.05, 0.3)) + max(abs(z - nearest) for z in query_positions)
+    side = -1 if nearest > 0 else 1  # towards the body's middle, where there is room
+    centre = nearest + side * (gap + half) * (1 if rng.uniform() < 0.8 else -1)
+    if abs(centre) + half > 1:  # no room on that side
+        centre = nearest - (centre - nearest)
+    r = rng.uniform(0.05, 0.14) * size
+    center = body.center + rng.normal(0, 0.12 * size, 2)
+    radii, angle = (r * rng.uniform(0.4, 1.0), r), float(rng.uniform(0, np.pi))
+    radius = _blob_radius(size, center, radii, angle, shapes.random_harmonics(rng, 0.5))
+    label = body.label_count
+    body.inclusions.append(_Inclusion(label, "blob", center, radius, angle, radii[0] * 0.4,
+                                      rng.normal(0, 0.05 * size, 2), 0.0, (centre, half)))
+    body.label_count += 1
+    return np.array([label])
 
 
 def _target(rng: np.random.Generator, body: Body, query_slices: list[np.ndarray]) -> np.ndarray:

@@ -14,6 +14,8 @@ A task is a family of images sharing one rule that decides the label. Four famil
 - `unaligned`: `anatomy` with the query another patient's (own folds and layer thicknesses), its
   scan cutting the body up to 15 degrees out of the support's slice plane, as a query whose head
   is turned against the support's is sliced.
+- `passed`: `anatomy` whose target is a structure of limited length that the support slices cut
+  and the query's slice lies beyond: the query's label is empty, as in slices past an organ's end.
 All images share the task's orientation, corruption strength and contrast change; each image gets
 its own deformation, noise and jitter. Images are in [0, 1], labels are 0/1.
 """
@@ -33,9 +35,9 @@ from .phantoms import PhantomBank
 from .textures import Texture
 
 # new families go last, so that a mix without them draws the same tasks as before
-FAMILIES = ("regions", "objects", "phantom", "anatomy", "unaligned")
-# the mix of the first shipped model; `anatomy` and `unaligned` came later
-DEFAULT_MIX = {"regions": 0.3, "objects": 0.4, "phantom": 0.3, "anatomy": 0.0, "unaligned": 0.0}
+FAMILIES = ("regions", "objects", "phantom", "anatomy", "unaligned", "passed")
+# the mix of the first shipped model; `anatomy`, `unaligned` and `passed` came later
+DEFAULT_MIX = {"regions": 0.3, "objects": 0.4, "phantom": 0.3, "anatomy": 0.0, "unaligned": 0.0, "passed": 0.0}
 UNALIGNED_TILT_DEGREES = 15.0
 
 
@@ -147,6 +149,9 @@ class TaskSampler:
 
     def _anatomy(self, rng, support, queries):
         return anatomy_task(rng, self.size, support, queries)
+
+    def _passed(self, rng, support, queries):
+        return anatomy_task(rng, self.size, support, queries, passed=True)
 
     def _unaligned(self, rng, support, queries):
         return anatomy_task(rng, self.size, support, queries, tilt=UNALIGNED_TILT_DEGREES, other_patient=True)
