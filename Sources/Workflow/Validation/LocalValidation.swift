@@ -69,8 +69,9 @@ public struct LocalValidation: Sendable {
     /// `foldStarting` is told, before each segmentation, which case (counting from 0) is held out
     /// and at which support size, so that a front end can say where the work is.
     ///
-    /// With `jobs` above 1, that many segmentations run at once on their own threads (give the
-    /// model and `options.threads` each one's share); the report is the same. `progress` and
+    /// With `jobs` above 1, that many segmentations run at once on their own threads (give each
+    /// its share of threads and memory with `UniverSegModel.shared(among:options:)`); the report
+    /// is the same. `progress` and
     /// `foldStarting` are then called from those threads, one call at a time, and `progress` hears
     /// only of finished segmentations; the first failure stops the others at their next slice and
     /// is what is thrown.
