@@ -31,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from uvseg_train import data  # noqa: E402
 from uvseg_train.export import metadata, save_safetensors  # noqa: E402
 from uvseg_train.model import UniverSeg, widths_from_flags  # noqa: E402
+from uvseg_train.widen import widen  # noqa: E402
 
 
 def parse_args(argv=None):
@@ -53,7 +54,8 @@ def parse_args(argv=None):
     p.add_argument("--phantoms", type=int, default=60, help="training phantom volumes")
     p.add_argument("--mix", default="", help="task families' weights, e.g. anatomy=0.6,regions=0.1 "
                    "(unnamed families keep the first model's: regions=0.3,objects=0.4,phantom=0.3,anatomy=0)")
-    p.add_argument("--init", type=Path, help="safetensors weights to start from (a new run only)")
+    p.add_argument("--init", type=Path, help="safetensors weights to start from (a new run only); a "
+                   "narrower network is widened to --width first, computing what it did")
     p.add_argument("--checkpoint-every", type=int, default=25)
     p.add_argument("--eval-every", type=int, default=100)
     p.add_argument("--eval-tasks", type=int, default=32)
@@ -101,7 +103,10 @@ def main(argv=None):
     ckpt_path = args.run / "checkpoint.pt"
     resuming = ckpt_path.exists() and not args.no_resume
     if args.init and not resuming:
-        model.load_state_dict(load_file(str(args.init)))
+        state = load_file(str(args.init))
+        if state["enc_blocks.0.cross.cross_conv.weight"].shape[0] < args.width:
+            state = widen(state, args.width, seed=args.seed)  # computes what the narrow one did
+        model.load_state_dict(state)
     mix = data.parse_mix(args.mix)
     optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
     average = torch.optim.swa_utils.AveragedModel(
