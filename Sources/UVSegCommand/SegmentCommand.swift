@@ -73,7 +73,7 @@ struct SegmentCommand: ParsableCommand {
         if queryFolder == nil, jobs != 1 {
             throw UVSegError.invalidArgument("--jobs goes with --query-dir")
         }
-        try JobShares.check(jobs)
+        try JobsOption.check(jobs)
         if queryFolder != nil, probabilities != nil {
             throw UVSegError.invalidArgument("--probabilities takes one file: it goes with --query, not --query-dir")
         }

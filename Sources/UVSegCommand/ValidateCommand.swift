@@ -34,7 +34,7 @@ struct ValidateCommand: ParsableCommand {
 
     func validate() throws {
         try Self.refuseRepeatedOptions()
-        try JobShares.check(jobs)
+        try JobsOption.check(jobs)
     }
 
     func run() throws {
