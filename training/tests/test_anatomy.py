@@ -114,8 +114,8 @@ def test_a_structure_of_limited_length_ends_and_others_do_not_change():
     for seed in range(5):
         body = Body(np.random.default_rng(seed), 64)
         before = [body.labels(z) for z in (-0.5, 0.0, 0.5)]
-        label = int(_passed_structure(np.random.default_rng(seed), body, [0.5])[0])
-        centre, half = body.inclusions[-1].extent
+        target, (centre, half) = _passed_structure(np.random.default_rng(seed), body, [0.5])
+        label = int(target[0])
         assert abs(centre - 0.5) > half  # it ends before the query's position
         assert not (body.labels(0.5) == label).any() and (body.labels(centre) == label).any()
         # the other structures are where they were, except where the new one covers them

@@ -265,8 +265,7 @@ def anatomy_task(rng: np.random.Generator, size: int, support: int, queries: int
     positions = [z0 + spread * rng.uniform(-1, 1) for _ in range(support)]
     positions += [z0 + rng.normal(0, 0.1) for _ in range(queries)]
     if passed:
-        passed_target = _passed_structure(rng, body, positions[support:])
-        centre, half = body.inclusions[-1].extent
+        passed_target, (centre, half) = _passed_structure(rng, body, positions[support:])
         positions[:support] = [centre + half * rng.uniform(-0.7, 0.7) for _ in range(support)]
     if tilt > 0:
         cuts = [(rng.uniform(0, tilt / 4), rng.uniform(0, 2 * np.pi)),
@@ -290,10 +289,12 @@ def anatomy_task(rng: np.random.Generator, size: int, support: int, queries: int
     return images, labels
 
 
-def _passed_structure(rng: np.random.Generator, body: Body, query_positions: list[float]) -> np.ndarray:
+def _passed_structure(rng: np.random.Generator, body: Body,
+                      query_positions: list[float]) -> tuple[np.ndarray, tuple[float, float]]:
     """Adds to `body` a blob of limited length in z that ends before the query positions (as a
-    kidney or a ventricle ends some slices away from where a scan shows it) and returns its label,
-    the target: support slices placed along its length show it, the query's label is empty."""
+    kidney or a ventricle ends some slices away from where a scan shows it); returns its label,
+    the target, and its (centre, half-length) in z: support slices placed along that length show
+    it, the query's label is empty."""
     size = body.size
     nearest = float(np.mean(query_positions))
     half = float(rng.uniform(0.1, 0.3))
@@ -310,7 +311,7 @@ def _passed_structure(rng: np.random.Generator, body: Body, query_positions: lis
     body.inclusions.append(_Inclusion(label, "blob", center, radius, angle, radii[0] * 0.4,
                                       rng.normal(0, 0.05 * size, 2), 0.0, (centre, half)))
     body.label_count += 1
-    return np.array([label])
+    return np.array([label]), (centre, half)
 
 
 def _target(rng: np.random.Generator, body: Body, query_slices: list[np.ndarray]) -> np.ndarray:
