@@ -3,7 +3,7 @@
 
 Every step draws a support size S (log-uniform in 1..--max-support) and a batch of B tasks with
 B * (S + 1) about --members, so a step costs about the same at any S. Loss: soft Dice + binary
-cross-entropy. The batch of step k depends only on (--seed, k), so a run stopped and resumed
+cross-entropy (--dice-over). The batch of step k depends only on (--seed, k), so a run stopped and resumed
 (the default when the run folder has a checkpoint; --no-resume starts afresh) draws the same data as one that never
 stopped. An exponential moving average of the weights (--ema) is what is evaluated and exported.
 Logs JSON lines to <run>/log.jsonl (loss, compute seconds per step, held-out Dice at S = 8);
@@ -24,7 +24,6 @@ from pathlib import Path
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 from safetensors.torch import load_file
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -47,6 +46,9 @@ def parse_args(argv=None):
     p.add_argument("--warmup", type=int, default=100)
     p.add_argument("--ema", type=float, default=0.99,
                    help="decay of the moving average of the weights that is evaluated and exported")
+    p.add_argument("--dice-over", choices=("item", "batch"), default="item",
+                   help="the loss's soft Dice per task (the shipped recipe) or over the whole batch, "
+                   "which also penalises pixels marked in queries whose label is empty")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--device", default="cpu")
     p.add_argument("--threads", type=int, default=1, help="torch threads of the training process")
@@ -145,7 +147,7 @@ def main(argv=None):
             group["lr"] = learning_rate(args, step)
         t0 = time.time()
         logits = model(q, si, sl)
-        loss = F.binary_cross_entropy_with_logits(logits, ql) + (1 - data.dice(torch.sigmoid(logits), ql)).mean()
+        loss = data.segmentation_loss(logits, ql, args.dice_over)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()

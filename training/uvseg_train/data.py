@@ -5,6 +5,7 @@ import math
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 from torch.utils.data import Dataset
 
 from .generator import TaskSampler
@@ -74,6 +75,21 @@ def dice(prob: torch.Tensor, target: torch.Tensor, eps: float = 1.0) -> torch.Te
     inter = (prob * target).flatten(1).sum(1)
     total = prob.flatten(1).sum(1) + target.flatten(1).sum(1)
     return (2 * inter + eps) / (total + eps)
+
+
+def segmentation_loss(logits: torch.Tensor, target: torch.Tensor, dice_over: str = "item") -> torch.Tensor:
+    """Binary cross-entropy + (1 - soft Dice), the Dice taken per item and averaged ("item", the
+    shipped recipe) or over the whole batch at once ("batch"). Per item, a query whose label is
+    empty scores eps / (predicted pixels + eps), so once a few hundred pixels are predicted it
+    gives almost no gradient; over the batch, those pixels count against the batch's Dice."""
+    prob = torch.sigmoid(logits)
+    if dice_over == "item":
+        overlap = dice(prob, target).mean()
+    elif dice_over == "batch":
+        overlap = dice(prob.reshape(1, -1), target.reshape(1, -1))[0]
+    else:
+        raise ValueError(f"dice_over must be 'item' or 'batch', not {dice_over!r}")
+    return F.binary_cross_entropy_with_logits(logits, target) + 1 - overlap
 
 
 def hard_dice(logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
