@@ -3,7 +3,9 @@
 
 Generated: tasks from the held-out seed and held-out phantoms (never seen in training), one query
 per task; the Dice of the thresholded prediction (1 when prediction and label are both empty),
-averaged over tasks, per support size and per task family.
+averaged over tasks, per support size and per task family; --by-kind splits it by where the
+target shows (in no support slice, not in the query, in both), which tells a model that follows its
+support from one that knows a family by heart.
 Demo (--demo examples/data): each case in turn is the query volume; the support is S axial slices of
 the other cases: "position" as uvseg's default strategy (the slices nearest to the query slice's
 relative height, at most a quarter of them without the label), or "all" (evenly spaced over all
@@ -48,20 +50,33 @@ def load(path: Path):
     return model, int(meta.get("uvseg.input_size", 128))
 
 
+# Disjoint kinds of generated task, by where the target shows: a support set with no slice of it
+# cannot say what to segment (only a model that knows the family does); a query without it asks
+# the model to leave the image empty.
+TASK_KINDS = ("support without target", "query without target", "both show target")
+
+
 @torch.no_grad()
-def generated(model, size: int, tasks: int, batch: int = 8) -> dict:
+def generated(model, size: int, tasks: int, families=FAMILIES, support_sizes=SUPPORT_SIZES,
+              batch: int = 8) -> dict:
     sampler = data.sampler(size, heldout=True, phantoms=20)
     out = {}
-    for s in SUPPORT_SIZES:
-        per_family = {}
-        for family in FAMILIES:
+    for s in support_sizes:
+        per_family, kinds = {}, {}
+        for family in families:
             rng = np.random.default_rng([EVAL_SEED, s, FAMILIES.index(family)])
-            scores = []
+            scores, kind = [], []
             for start in range(0, tasks, batch):
                 q, si, sl, ql = data.batch(sampler, rng, min(batch, tasks - start), s, family)
                 scores.append(data.hard_dice(model(q, si, sl), ql))
-            per_family[family] = float(torch.cat(scores).mean())
-        out[s] = {"mean": float(np.mean(list(per_family.values()))), **per_family}
+                support_shows, query_shows = sl.flatten(1).amax(1) > 0, ql.flatten(1).amax(1) > 0
+                kind.append(torch.where(~support_shows, 0, torch.where(~query_shows, 1, 2)))
+            scores, kind = torch.cat(scores), torch.cat(kind)
+            per_family[family] = float(scores.mean())
+            kinds[family] = {name: {"tasks": int((kind == k).sum()),
+                                    "dice": float(scores[kind == k].mean()) if (kind == k).any() else None}
+                             for k, name in enumerate(TASK_KINDS)}
+        out[s] = {"mean": float(np.mean(list(per_family.values()))), **per_family, "by_kind": kinds}
     return out
 
 
@@ -139,6 +154,12 @@ def main():
     p.add_argument("--tasks", type=int, default=48, help="generated tasks per support size and family")
     p.add_argument("--demo", type=Path, help="folder of <case>_image.nii.gz / <case>_label.nii.gz")
     p.add_argument("--skip-generated", action="store_true")
+    p.add_argument("--families", nargs="+", choices=FAMILIES, default=list(FAMILIES),
+                   help="generated task families (default: all; the mean is over these)")
+    p.add_argument("--support-sizes", type=int, nargs="+", default=list(SUPPORT_SIZES))
+    p.add_argument("--by-kind", action="store_true",
+                   help="also print each family's Dice by where the target shows: in no support "
+                   "slice, not in the query, or in both (always in --json)")
     p.add_argument("--json", type=Path, help="also write the report here")
     p.add_argument("--threads", type=int, default=1)
     args = p.parse_args()
@@ -146,10 +167,15 @@ def main():
     model, size = load(args.weights)
     report = {"weights": str(args.weights), "input_size": size}
     if not args.skip_generated:
-        report["generated"] = generated(model, size, args.tasks)
+        report["generated"] = generated(model, size, args.tasks, args.families, args.support_sizes)
         for s, r in report["generated"].items():
             print(f"generated S={s:2d}: mean Dice {r['mean']:.3f}  " +
-                  "  ".join(f"{f} {r[f]:.3f}" for f in FAMILIES), flush=True)
+                  "  ".join(f"{f} {r[f]:.3f}" for f in args.families), flush=True)
+            if args.by_kind:
+                for f in args.families:
+                    print(f"    {f}: " + ", ".join(
+                        f"{name} {k['dice']:.3f} ({k['tasks']})" for name, k in r["by_kind"][f].items()
+                        if k["tasks"]), flush=True)
     if args.demo:
         report["demo"] = {}
         for label, strategy, s in DEMO_SETTINGS:
