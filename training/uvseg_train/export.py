@@ -9,15 +9,18 @@ from safetensors.torch import save_file
 MODEL_VERSION = "2"
 
 
+def widths_text(widths: list[tuple[int, int]]) -> str:
+    """Block widths as metadata: "cross:out,cross:out,..."."""
+    return ",".join(f"{c}:{o}" for c, o in widths)
+
+
 def metadata(model, args: dict, step: int) -> dict[str, str]:
-    def widths(w):
-        return ",".join(f"{c}:{o}" for c, o in w)
     return {
         "uvseg.model": "uvseg-default",
         "uvseg.version": MODEL_VERSION,
         "uvseg.input_size": str(args["size"]),
-        "uvseg.encoder": widths(model.encoder_widths),
-        "uvseg.decoder": widths(model.decoder_widths),
+        "uvseg.encoder": widths_text(model.encoder_widths),
+        "uvseg.decoder": widths_text(model.decoder_widths),
         "uvseg.training_seed": str(args["seed"]),
         "uvseg.training_steps": str(step),
         "uvseg.normalisation": "each volume scaled to [0, 1] (0.5/99.5 percentiles or min-max), "
