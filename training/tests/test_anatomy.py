@@ -122,3 +122,24 @@ def test_a_structure_of_limited_length_ends_and_others_do_not_change():
         for z, old in zip((-0.5, 0.0, 0.5), before):
             new = body.labels(z)
             assert np.array_equal(new[new != label], old[new != label])
+
+
+def test_edges_tasks_move_every_label_edge_by_one_amount():
+    moved_per_task = []
+    for seed in range(12):
+        plain_images, plain = anatomy_task(np.random.default_rng([9, seed]), 128, 3, 1)
+        images, moved = anatomy_task(np.random.default_rng([9, seed]), 128, 3, 1, moved_edges=True)
+        assert all(np.array_equal(a, b) for a, b in zip(plain_images, images))  # only labels change
+        change = [float(m.sum() - p.sum()) for m, p in zip(moved, plain) if p.any()]
+        # one convention per task: every label grows, or every label shrinks, or none changes
+        assert all(c > 0 for c in change) or all(c < 0 for c in change) or not any(change)
+        assert all(m.sum() >= 0.5 * p.sum() for m, p in zip(moved, plain))
+        moved_per_task.append(np.sign(change[0]))
+    assert {1, -1} <= set(moved_per_task)  # conventions both ways across tasks
+
+
+def test_the_edges_family_is_drawn_by_its_name_and_is_deterministic():
+    sampler = TaskSampler(64, mix={"regions": 0, "objects": 0, "phantom": 0, "edges": 1})
+    a, b = sampler.sample(np.random.default_rng(6), 3), sampler.sample(np.random.default_rng(6), 3)
+    assert a.family == "edges" and a.query_labels.any()
+    assert np.array_equal(a.support_labels, b.support_labels) and np.array_equal(a.query_images, b.query_images)

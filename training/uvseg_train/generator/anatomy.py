@@ -17,6 +17,10 @@ image, as when the query's head is rotated out of the support's slice plane, so 
 slice shows the query's cross-section everywhere. And the query may show another patient
 (`other_patient`): the same kinds of structure and contrast, but its own folds and layer
 thicknesses, so that only appearance, not a matching outline, tells the target.
+
+Labels may also follow their own convention (`moved_edges`): where a rater or an atlas puts a
+tissue's edge within its blurred intensity border differs, so the label's edge is moved in or out
+of the image's by one amount for the whole task, which only the support's labels tell.
 """
 from __future__ import annotations
 
@@ -252,13 +256,14 @@ class _Acquisition:
 
 
 def anatomy_task(rng: np.random.Generator, size: int, support: int, queries: int, tilt: float = 0.0,
-                 other_patient: bool = False, passed: bool = False):
+                 other_patient: bool = False, passed: bool = False, moved_edges: bool = False):
     """Lists of images and 0/1 labels: `support` slices of one scan of a random body, then `queries`
     slices of another scan of it. With `tilt` > 0 the query scan cuts the body at up to `tilt`
     degrees out of the support's slice plane (and the support scan at up to a quarter of it); with
     `other_patient` the query scan shows another patient's body (`Body.other_patient`). With
     `passed` the target is a structure of limited length that the support slices cut and the
-    query slices lie beyond, so the query's label is empty (see `_passed_structure`)."""
+    query slices lie beyond, so the query's label is empty (see `_passed_structure`). With
+    `moved_edges` every label's edge is moved by the task's own amount (`_moved_edges`)."""
     scale = size / 128
     body = Body(rng, size)
     z0, spread = rng.uniform(-0.7, 0.7), rng.uniform(0, 0.5)
@@ -286,7 +291,19 @@ def anatomy_task(rng: np.random.Generator, size: int, support: int, queries: int
         image, warped = scans[scan].render(rng, labels_at_z, means, spreads, textures, poses[scan])
         images.append(image)
         labels.append(np.isin(warped, target).astype(np.float32))
-    return images, labels
+    return images, (_moved_edges(rng, labels, scale) if moved_edges else labels)
+
+
+def _moved_edges(rng: np.random.Generator, labels: list[np.ndarray], scale: float) -> list[np.ndarray]:
+    """The labels under one convention for the whole task: each blurred (sigma 1-2.5 pixels at 128)
+    and cut at a threshold in 0.2-0.8 instead of one half, which moves a straight edge outwards or
+    inwards by up to 0.84 sigma, about two pixels. A task where that would take half of some label
+    away (thin ribbons vanish first) keeps its labels as they are."""
+    sigma, threshold = rng.uniform(1, 2.5) * scale, rng.uniform(0.2, 0.8)
+    moved = [(ndimage.gaussian_filter(label, sigma) > threshold).astype(np.float32) for label in labels]
+    if any(new.sum() < 0.5 * old.sum() for old, new in zip(labels, moved)):
+        return labels
+    return moved
 
 
 def _passed_structure(rng: np.random.Generator, body: Body,

@@ -1,6 +1,6 @@
 """Task families and the sampler of (support set, query, query label).
 
-A task is a family of images sharing one rule that decides the label. Four families:
+A task is a family of images sharing one rule that decides the label. The families:
 - `regions`: a random partition into smooth regions, each with its own intensity and texture; every
   image is an elastic deformation of the same partition; the target is one region.
 - `objects`: a textured background with several kinds of objects (blobs, rings, irregular blobs, thin
@@ -16,6 +16,8 @@ A task is a family of images sharing one rule that decides the label. Four famil
   is turned against the support's is sliced.
 - `passed`: `anatomy` whose target is a structure of limited length that the support slices cut
   and the query's slice lies beyond: the query's label is empty, as in slices past an organ's end.
+- `edges`: `anatomy` whose labels put every edge a task's own distance inside or outside the
+  image's intensity border, as labelling conventions differ: only the support tells where.
 All images share the task's orientation, corruption strength and contrast change; each image gets
 its own deformation, noise and jitter. Images are in [0, 1], labels are 0/1.
 """
@@ -35,9 +37,11 @@ from .phantoms import PhantomBank
 from .textures import Texture
 
 # new families go last, so that a mix without them draws the same tasks as before
-FAMILIES = ("regions", "objects", "phantom", "anatomy", "unaligned", "passed")
-# the mix of the first shipped model; `anatomy`, `unaligned` and `passed` came later
-DEFAULT_MIX = {"regions": 0.3, "objects": 0.4, "phantom": 0.3, "anatomy": 0.0, "unaligned": 0.0, "passed": 0.0}
+FAMILIES = ("regions", "objects", "phantom", "anatomy", "unaligned", "passed", "edges")
+# the mix of the first shipped model; the anatomy families came later (appended, so that a mix
+# without them draws the same tasks as before)
+DEFAULT_MIX = {"regions": 0.3, "objects": 0.4, "phantom": 0.3, "anatomy": 0.0, "unaligned": 0.0, "passed": 0.0,
+               "edges": 0.0}
 UNALIGNED_TILT_DEGREES = 15.0
 
 
@@ -152,6 +156,9 @@ class TaskSampler:
 
     def _passed(self, rng, support, queries):
         return anatomy_task(rng, self.size, support, queries, passed=True)
+
+    def _edges(self, rng, support, queries):
+        return anatomy_task(rng, self.size, support, queries, moved_edges=True)
 
     def _unaligned(self, rng, support, queries):
         return anatomy_task(rng, self.size, support, queries, tilt=UNALIGNED_TILT_DEGREES, other_patient=True)
