@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from uvseg_train import data  # noqa: E402
 from uvseg_train.export import metadata, save_safetensors  # noqa: E402
 from uvseg_train.model import UniverSeg, widths_from_flags  # noqa: E402
-from uvseg_train.widen import widen  # noqa: E402
+from uvseg_train.widen import widen, width_of  # noqa: E402
 
 
 def parse_args(argv=None):
@@ -106,7 +106,7 @@ def main(argv=None):
     resuming = ckpt_path.exists() and not args.no_resume
     if args.init and not resuming:
         state = load_file(str(args.init))
-        if state["enc_blocks.0.cross.cross_conv.weight"].shape[0] < args.width:
+        if width_of(state) < args.width:
             state = widen(state, args.width, seed=args.seed)  # computes what the narrow one did
         model.load_state_dict(state)
     mix = data.parse_mix(args.mix)

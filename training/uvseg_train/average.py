@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import torch
 
-from .widen import widen
+from .widen import widen, width_of
 
 
 def average(states: list[dict[str, torch.Tensor]], weights: list[float], width: int | None = None,
@@ -19,7 +19,7 @@ def average(states: list[dict[str, torch.Tensor]], weights: list[float], width: 
     if any(w < 0 for w in weights) or sum(weights) <= 0:
         raise ValueError(f"weights must be non-negative with a positive sum, not {weights}")
     if width is not None:
-        states = [widen(s, width, seed=widen_seed) if _width(s) < width else s for s in states]
+        states = [widen(s, width, seed=widen_seed) if width_of(s) < width else s for s in states]
     names, total = set(states[0]), sum(weights)
     for state in states[1:]:
         if set(state) != names:
@@ -30,7 +30,3 @@ def average(states: list[dict[str, torch.Tensor]], weights: list[float], width: 
                                  f"{tuple(state[name].shape)} differ (widen with --width?)")
     return {name: sum(s[name].double() * (w / total) for s, w in zip(states, weights)).float().contiguous()
             for name in sorted(names)}
-
-
-def _width(state: dict[str, torch.Tensor]) -> int:
-    return state["enc_blocks.0.cross.cross_conv.weight"].shape[0]

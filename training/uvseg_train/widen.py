@@ -34,6 +34,11 @@ def _input_parts(model: UniverSeg) -> dict[str, list[int]]:
     return parts
 
 
+def width_of(state: dict[str, torch.Tensor]) -> int:
+    """The features of the first block: the width `widen` takes a network from."""
+    return state["enc_blocks.0.cross.cross_conv.weight"].shape[0]
+
+
 def widen(state: dict[str, torch.Tensor], width: int, seed: int = 0) -> dict[str, torch.Tensor]:
     """The tensors of `state` (equal widths per block) in a network of `width` features per block."""
     narrow = model_from_state_dict(state)
