@@ -8,7 +8,8 @@ cross-entropy (--dice-over). The batch of step k depends only on (--seed, k), so
 stopped. An exponential moving average of the weights (--ema) is what is evaluated and exported.
 Logs JSON lines to <run>/log.jsonl (loss, compute seconds per step, held-out Dice at S = 8);
 checkpoints to <run>/checkpoint.pt; the averaged weights as safetensors to <run>/latest.safetensors
-at every evaluation and to <run>/stepNNNNNN.safetensors every --snapshot-every steps.
+at every evaluation and when the run stops, and to <run>/stepNNNNNN.safetensors every
+--snapshot-every steps.
 
 CPU:  OMP_NUM_THREADS=1 nice -n 19 python3 training/train.py --run training/runs/default --threads 1
 GPU:  python3 training/train.py --run training/runs/big --device cuda --width 64 --size 128 --members 256
@@ -136,6 +137,10 @@ def main(argv=None):
                     "args": plain_args}, str(ckpt_path) + ".tmp")
         Path(str(ckpt_path) + ".tmp").replace(ckpt_path)
 
+    def export_latest(step):
+        save_safetensors(average.module.state_dict(), args.run / "latest.safetensors",
+                         metadata(model, plain_args, step))
+
     if args.stop_at and step >= args.stop_at:
         print(f"already at step {step}, not before --stop-at {args.stop_at}", flush=True)
         return
@@ -167,13 +172,13 @@ def main(argv=None):
             log.write(json.dumps(record) + "\n")
             log.flush()
             print(json.dumps(record), flush=True)
-            save_safetensors(average.module.state_dict(), args.run / "latest.safetensors",
-                             metadata(model, plain_args, step))
+            export_latest(step)
             if step % args.snapshot_every == 0:
                 save_safetensors(average.module.state_dict(), args.run / f"step{step:06d}.safetensors",
                                  metadata(model, plain_args, step))
         if (args.stop_after and time.time() - started > args.stop_after * 60) or step == args.stop_at:
             save(step)
+            export_latest(step)  # else latest lags the checkpoint by up to --eval-every steps
             print(f"stopped at step {step}; resume with the same command", flush=True)
             break
 
