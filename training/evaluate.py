@@ -28,6 +28,7 @@ from safetensors.torch import load_file
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from uvseg_train import data  # noqa: E402
+from uvseg_train.export import averaged_weights  # noqa: E402
 from uvseg_train.generator.tasks import FAMILIES  # noqa: E402
 from uvseg_train.model import model_from_state_dict  # noqa: E402
 
@@ -44,7 +45,7 @@ def load(path: Path):
         state = load_file(str(path))
     else:
         ckpt = torch.load(path, map_location="cpu")
-        state = {k[len("module."):]: v for k, v in ckpt["average"].items() if k.startswith("module.")}
+        state = averaged_weights(ckpt)
         meta = {"uvseg.input_size": str(ckpt["args"]["size"])}
     model = model_from_state_dict(state).eval()
     return model, int(meta.get("uvseg.input_size", 128))

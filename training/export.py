@@ -20,7 +20,7 @@ from pathlib import Path
 import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from uvseg_train.export import metadata, save_safetensors  # noqa: E402
+from uvseg_train.export import averaged_weights, metadata, save_safetensors  # noqa: E402
 from uvseg_train.model import model_from_state_dict  # noqa: E402
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -32,9 +32,7 @@ def main():
     p.add_argument("--out", type=Path, required=True)
     a = p.parse_args()
     ckpt = torch.load(a.checkpoint, map_location="cpu")
-    # the moving average of the weights (AveragedModel keys: "module." + name, plus "n_averaged")
-    averaged = {k[len("module."):]: v for k, v in ckpt["average"].items() if k.startswith("module.")}
-    model = model_from_state_dict(averaged)  # checks that the names and shapes make a network
+    model = model_from_state_dict(averaged_weights(ckpt))  # checks that the names and shapes make a network
     meta = metadata(model, ckpt["args"], ckpt["step"])
     a.out.parent.mkdir(parents=True, exist_ok=True)
     save_safetensors(model.state_dict(), a.out, meta)

@@ -4,6 +4,7 @@ from safetensors import safe_open
 from safetensors.torch import load_file
 
 import train
+from uvseg_train.export import averaged_weights
 
 
 def test_a_run_stopped_between_evaluations_exports_the_weights_it_stopped_at(tmp_path):
@@ -16,6 +17,6 @@ def test_a_run_stopped_between_evaluations_exports_the_weights_it_stopped_at(tmp
     with safe_open(str(run / "latest.safetensors"), "pt") as f:
         assert f.metadata()["uvseg.training_steps"] == "3"
     latest = load_file(str(run / "latest.safetensors"))
-    averaged = {k[len("module."):]: v for k, v in checkpoint["average"].items() if k.startswith("module.")}
+    averaged = averaged_weights(checkpoint)
     assert latest.keys() == averaged.keys()
     assert all(torch.equal(latest[k], averaged[k]) for k in latest)

@@ -9,6 +9,12 @@ from safetensors.torch import save_file
 MODEL_VERSION = "2"
 
 
+def averaged_weights(checkpoint: dict) -> dict[str, torch.Tensor]:
+    """The moving average of the weights from a train.py checkpoint, under the network's own tensor
+    names (AveragedModel keys are "module." + name, plus "n_averaged")."""
+    return {k[len("module."):]: v for k, v in checkpoint["average"].items() if k.startswith("module.")}
+
+
 def widths_text(widths: list[tuple[int, int]]) -> str:
     """Block widths as metadata: "cross:out,cross:out,..."."""
     return ",".join(f"{c}:{o}" for c, o in widths)
