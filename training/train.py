@@ -3,7 +3,8 @@
 
 Every step draws a support size S (log-uniform in 1..--max-support) and a batch of B tasks with
 B * (S + 1) about --members, so a step costs about the same at any S. Loss: soft Dice + binary
-cross-entropy (--dice-over). The batch of step k depends only on (--seed, k), so a run stopped and resumed
+cross-entropy (--dice-over); with --several, a fraction of steps have tasks of 2-3 disjoint
+targets whose cross-entropy is that of the choice between them (data.segmentation_loss). The batch of step k depends only on (--seed, k), so a run stopped and resumed
 (the default when the run folder has a checkpoint; --no-resume starts afresh) draws the same data as one that never
 stopped. An exponential moving average of the weights (--ema) is what is evaluated and exported.
 Logs JSON lines to <run>/log.jsonl (loss, compute seconds per step, held-out Dice at S = 8);
@@ -50,6 +51,9 @@ def parse_args(argv=None):
     p.add_argument("--dice-over", choices=("item", "batch"), default="item",
                    help="the loss's soft Dice per task (the shipped recipe) or over the whole batch, "
                    "which also penalises pixels marked in queries whose label is empty")
+    p.add_argument("--several", type=float, default=0.0,
+                   help="fraction of steps whose tasks have 2-3 disjoint targets, trained on which one "
+                   "wins each pixel (the command's choice between labels); 0: the shipped recipe")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--device", default="cpu")
     p.add_argument("--threads", type=int, default=1, help="torch threads of the training process")
@@ -124,7 +128,8 @@ def main(argv=None):
         print(f"resumed at step {step}", flush=True)
     (args.run / "args.json").write_text(json.dumps({k: str(v) for k, v in vars(args).items()}, indent=1))
     batches = torch.utils.data.DataLoader(
-        data.StepBatches(args.size, args.phantoms, args.seed, args.members, args.max_support, args.steps, mix),
+        data.StepBatches(args.size, args.phantoms, args.seed, args.members, args.max_support, args.steps, mix,
+                          args.several),
         batch_size=None, sampler=range(step, args.steps), num_workers=args.workers)
     heldout = HeldOut(args.size, args.eval_tasks, args.seed, mix)
     log = open(args.run / "log.jsonl", "a")
@@ -146,13 +151,13 @@ def main(argv=None):
         return
     started, cpu_started = time.time(), time.process_time()
     window = []
-    for tensors in batches:
+    for *tensors, targets in batches:
         q, si, sl, ql = (t.to(device) for t in tensors)
         for group in optimizer.param_groups:
             group["lr"] = learning_rate(args, step)
         t0 = time.time()
         logits = model(q, si, sl)
-        loss = data.segmentation_loss(logits, ql, args.dice_over)
+        loss = data.segmentation_loss(logits, ql, args.dice_over, targets)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()

@@ -34,13 +34,22 @@ def parse_mix(text: str) -> dict[str, float]:
 
 
 def batch(sampler: TaskSampler, rng: np.random.Generator, batch_size: int, support: int,
-          family: str | None = None):
-    """(query [B,1,H,W], support images [B,S,1,H,W], support labels [B,S,1,H,W], query labels [B,1,H,W])."""
-    tasks = [sampler.sample(rng, support, 1, family) for _ in range(batch_size)]
+          family: str | None = None, targets: int = 1):
+    """(query [N,1,H,W], support images [N,S,1,H,W], support labels [N,S,1,H,W], query labels
+    [N,1,H,W]) of N = batch_size * targets items: a task with several targets gives one item per
+    target, its items next to each other, with the same images."""
+    tasks = [sampler.sample(rng, support, 1, family, targets) for _ in range(batch_size)]
     def stack(name):
         return torch.from_numpy(np.stack([getattr(t, name) for t in tasks])).unsqueeze(2)
-    return (stack("query_images")[:, 0], stack("support_images"), stack("support_labels"),
-            stack("query_labels")[:, 0])
+    def per_target(name):  # [B, S, T, H, W] labels -> [B * T, S, 1, H, W]
+        labels = torch.from_numpy(np.stack([getattr(t, name) for t in tasks]))
+        return labels.transpose(1, 2).flatten(0, 1).unsqueeze(2)
+    if targets == 1:
+        return (stack("query_images")[:, 0], stack("support_images"), stack("support_labels"),
+                stack("query_labels")[:, 0])
+    return (stack("query_images")[:, 0].repeat_interleave(targets, 0),
+            stack("support_images").repeat_interleave(targets, 0), per_target("support_labels"),
+            per_target("query_labels")[:, 0])
 
 
 def support_size(rng: np.random.Generator, max_support: int) -> int:
@@ -49,14 +58,16 @@ def support_size(rng: np.random.Generator, max_support: int) -> int:
 
 
 class StepBatches(Dataset):
-    """The training batch of each step, drawn from (seed, step) alone: S log-uniform in
-    1..max_support and B = round(members / (S + 1)) tasks. Works in DataLoader worker processes
-    (each builds its own phantom bank on first use)."""
+    """The training batch of each step and its targets per task, drawn from (seed, step) alone:
+    S log-uniform in 1..max_support and B = round(members / (S + 1)) tasks; with probability
+    `several` a step of B / T tasks with T = 2 or 3 disjoint targets each (the same number of
+    network inputs). Works in DataLoader worker processes (each builds its own phantom bank on
+    first use)."""
 
     def __init__(self, size: int, phantoms: int, seed: int, members: int, max_support: int, steps: int,
-                 mix: dict[str, float] | None = None):
+                 mix: dict[str, float] | None = None, several: float = 0.0):
         self.size, self.phantoms, self.seed, self.mix = size, phantoms, seed, mix
-        self.members, self.max_support, self.steps = members, max_support, steps
+        self.members, self.max_support, self.steps, self.several = members, max_support, steps, several
         self._sampler = None
 
     def __len__(self) -> int:
@@ -67,7 +78,10 @@ class StepBatches(Dataset):
             self._sampler = sampler(self.size, heldout=False, phantoms=self.phantoms, mix=self.mix)
         rng = np.random.default_rng([self.seed, step])
         s = support_size(rng, self.max_support)
-        return batch(self._sampler, rng, max(1, round(self.members / (s + 1))), s)
+        # drawn only when asked for, so that runs without such steps draw what they always did
+        targets = int(rng.integers(2, 4)) if self.several and rng.uniform() < self.several else 1
+        return (*batch(self._sampler, rng, max(1, round(self.members / ((s + 1) * targets))), s, targets=targets),
+                targets)
 
 
 def dice(prob: torch.Tensor, target: torch.Tensor, eps: float = 1.0) -> torch.Tensor:
@@ -77,11 +91,17 @@ def dice(prob: torch.Tensor, target: torch.Tensor, eps: float = 1.0) -> torch.Te
     return (2 * inter + eps) / (total + eps)
 
 
-def segmentation_loss(logits: torch.Tensor, target: torch.Tensor, dice_over: str = "item") -> torch.Tensor:
-    """Binary cross-entropy + (1 - soft Dice), the Dice taken per item and averaged ("item", the
+def segmentation_loss(logits: torch.Tensor, target: torch.Tensor, dice_over: str = "item",
+                      targets: int = 1) -> torch.Tensor:
+    """Cross-entropy + (1 - soft Dice), the Dice taken per item and averaged ("item", the
     shipped recipe) or over the whole batch at once ("batch"). Per item, a query whose label is
     empty scores eps / (predicted pixels + eps), so once a few hundred pixels are predicted it
-    gives almost no gradient; over the batch, those pixels count against the batch's Dice."""
+    gives almost no gradient; over the batch, those pixels count against the batch's Dice.
+    The cross-entropy is that of the command's decision: with tasks of `targets` consecutive items
+    (disjoint targets), each pixel's class is softmax([0, logit_1, .., logit_T]), background's
+    logit fixed at 0, so a target wins where its logit is positive and the highest (the
+    command labels a voxel with the most probable label above one half). With one target that is
+    the binary cross-entropy of sigmoid(logit), the shipped recipe."""
     prob = torch.sigmoid(logits)
     if dice_over == "item":
         overlap = dice(prob, target).mean()
@@ -89,7 +109,15 @@ def segmentation_loss(logits: torch.Tensor, target: torch.Tensor, dice_over: str
         overlap = dice(prob.reshape(1, -1), target.reshape(1, -1))[0]
     else:
         raise ValueError(f"dice_over must be 'item' or 'batch', not {dice_over!r}")
-    return F.binary_cross_entropy_with_logits(logits, target) + 1 - overlap
+    return _decision_cross_entropy(logits, target, targets) + 1 - overlap
+
+
+def _decision_cross_entropy(logits: torch.Tensor, target: torch.Tensor, targets: int) -> torch.Tensor:
+    grouped = logits.reshape(-1, targets, *logits.shape[2:])
+    classes = torch.cat([torch.zeros_like(grouped[:, :1]), grouped], 1)
+    truth = (target.reshape(grouped.shape) * torch.arange(1, targets + 1, device=target.device)
+             .view(1, -1, 1, 1)).sum(1).long()
+    return F.cross_entropy(classes, truth)
 
 
 def hard_dice(logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:

@@ -21,6 +21,12 @@ thicknesses, so that only appearance, not a matching outline, tells the target.
 Labels may also follow their own convention (`moved_edges`): where a rater or an atlas puts a
 tissue's edge within its blurred intensity border differs, so the label's edge is moved in or out
 of the image's by one amount for the whole task, which only the support's labels tell.
+
+A task may also ask for several targets at once (`targets` > 1), disjoint, as the labels of one
+atlas are: most often a layer and everything inside it (a ribbon and the mass it folds around, as
+grey and white matter), else labels drawn at random. Each target is then segmented on its own and
+every pixel goes to the most probable one; training on that decision teaches the border between
+two targets that single-target tasks never make compete.
 """
 from __future__ import annotations
 
@@ -256,14 +262,19 @@ class _Acquisition:
 
 
 def anatomy_task(rng: np.random.Generator, size: int, support: int, queries: int, tilt: float = 0.0,
-                 other_patient: bool = False, passed: bool = False, moved_edges: bool = False):
+                 other_patient: bool = False, passed: bool = False, moved_edges: bool = False,
+                 targets: int = 1):
     """Lists of images and 0/1 labels: `support` slices of one scan of a random body, then `queries`
-    slices of another scan of it. With `tilt` > 0 the query scan cuts the body at up to `tilt`
-    degrees out of the support's slice plane (and the support scan at up to a quarter of it); with
-    `other_patient` the query scan shows another patient's body (`Body.other_patient`). With
-    `passed` the target is a structure of limited length that the support slices cut and the
-    query slices lie beyond, so the query's label is empty (see `_passed_structure`). With
-    `moved_edges` every label's edge is moved by the task's own amount (`_moved_edges`)."""
+    slices of another scan of it. Labels are [H, W], or [targets, H, W] for several disjoint
+    targets (`_disjoint_targets`; not with `passed` or `moved_edges`). With `tilt` > 0 the query
+    scan cuts the body at up to `tilt` degrees out of the support's slice plane (and the support
+    scan at up to a quarter of it); with `other_patient` the query scan shows another patient's
+    body (`Body.other_patient`). With `passed` the target is a structure of limited length that
+    the support slices cut and the query slices lie beyond, so the query's label is empty (see
+    `_passed_structure`). With `moved_edges` every label's edge is moved by the task's own amount
+    (`_moved_edges`)."""
+    if targets > 1 and (passed or moved_edges):
+        raise ValueError("several targets go with neither passed nor moved_edges tasks")
     scale = size / 128
     body = Body(rng, size)
     z0, spread = rng.uniform(-0.7, 0.7), rng.uniform(0, 0.5)
@@ -278,8 +289,12 @@ def anatomy_task(rng: np.random.Generator, size: int, support: int, queries: int
         positions = [body.plane(z, *cuts[int(i >= support)]) for i, z in enumerate(positions)]
     scanned = [body, body.other_patient(rng) if other_patient else body]
     slices = [scanned[int(i >= support)].labels(np.clip(z, -1, 1)) for i, z in enumerate(positions)]
-    target = passed_target if passed else _target(rng, body, slices[support:])
-    means = _means(rng, body.label_count, target)
+    if targets > 1:
+        target_sets = _disjoint_targets(rng, body, slices[support:], targets)
+        means = _means(rng, body.label_count, target_sets[0], others=target_sets[1:])
+    else:
+        target_sets = [passed_target if passed else _target(rng, body, slices[support:])]
+        means = _means(rng, body.label_count, target_sets[0])
     spreads = rng.uniform(0, 0.06, body.label_count) * (rng.uniform() < 0.8)
     textures = [Texture.random(rng, 0.06) if rng.uniform() < 0.3 else Texture("smooth", 1, 0, 0)
                 for _ in range(body.label_count)]
@@ -290,7 +305,8 @@ def anatomy_task(rng: np.random.Generator, size: int, support: int, queries: int
         scan = int(i >= support)
         image, warped = scans[scan].render(rng, labels_at_z, means, spreads, textures, poses[scan])
         images.append(image)
-        labels.append(np.isin(warped, target).astype(np.float32))
+        masks = [np.isin(warped, target).astype(np.float32) for target in target_sets]
+        labels.append(np.stack(masks) if targets > 1 else masks[0])
     return images, (_moved_edges(rng, labels, scale) if moved_edges else labels)
 
 
@@ -344,9 +360,33 @@ def _target(rng: np.random.Generator, body: Body, query_slices: list[np.ndarray]
     return np.array([label])
 
 
-def _means(rng: np.random.Generator, count: int, target: np.ndarray, gap: float = 0.1) -> np.ndarray:
+def _disjoint_targets(rng: np.random.Generator, body: Body, query_slices: list[np.ndarray],
+                      count: int) -> list[np.ndarray]:
+    """`count` (at most 3) disjoint targets, present in the query where it shows enough labels.
+    Two times in three, when the query shows a layer with something inside it: that layer, then
+    everything inside it, then the label just outside the layer (as grey matter, white matter and
+    the fluid around them). Else, or for the rest: single labels drawn at random."""
+    counts = np.bincount(np.concatenate([m.ravel() for m in query_slices]), minlength=body.label_count)
+    present = np.flatnonzero(counts > 0.002 * counts.sum())
+    inner = [layer for layer in range(2, 2 + len(body.layers))
+             if layer in present and np.isin(np.arange(layer + 1, body.label_count), present).any()]
+    chosen: list[np.ndarray] = []
+    if inner and rng.uniform() < 2 / 3:
+        layer = int(rng.choice(inner))
+        chosen = [np.array([layer]), np.arange(layer + 1, body.label_count), np.array([layer - 1])][:count]
+    for pool in (present[present > 0], np.arange(body.label_count)):  # then absent ones, then outside
+        spare = rng.permutation(np.setdiff1d(pool, np.concatenate(chosen or [np.array([], int)])))
+        chosen += [np.array([label]) for label in spare[:count - len(chosen)]]
+    return chosen
+
+
+def _means(rng: np.random.Generator, count: int, target: np.ndarray, gap: float = 0.1,
+           others: list[np.ndarray] = ()) -> np.ndarray:
     """Each label's mean intensity, in any order (contrast may be inverted), with the target's
-    outermost label at least `gap` from every label outside the target, so that the target shows."""
+    outermost label at least `gap` from every label outside the target, so that the target shows.
+    Each of the `others` targets gets its outermost label at least `gap` / 2 from every label
+    outside it (the target's included), so that it shows too, though perhaps faintly (as white
+    against grey matter)."""
     means = rng.uniform(0, 1, count)
     if rng.uniform() < 0.7:  # a dark outside, as in skull-stripped or air-surrounded scans
         means[0] = rng.uniform(0, 0.1)
@@ -360,4 +400,10 @@ def _means(rng: np.random.Generator, count: int, target: np.ndarray, gap: float 
             means[anchor] = rng.uniform(0, 1)
         else:
             means[close] = rng.uniform(0, 1, close.size)
+    for other in others:
+        anchor, outside = int(other[0]), np.setdiff1d(np.arange(count), other)
+        for _ in range(20):
+            if np.all(np.abs(means[outside] - means[anchor]) >= gap / 2):
+                break
+            means[anchor] = rng.uniform(0, 1)
     return means

@@ -20,6 +20,9 @@ A task is a family of images sharing one rule that decides the label. The famili
   image's intensity border, as labelling conventions differ: only the support tells where.
 All images share the task's orientation, corruption strength and contrast change; each image gets
 its own deformation, noise and jitter. Images are in [0, 1], labels are 0/1.
+
+`anatomy` and `unaligned` tasks may also have several disjoint targets (`TaskSampler.sample`'s
+`targets`), labelled on the same images, to train the choice between them.
 """
 from __future__ import annotations
 
@@ -43,14 +46,15 @@ FAMILIES = ("regions", "objects", "phantom", "anatomy", "unaligned", "passed", "
 DEFAULT_MIX = {"regions": 0.3, "objects": 0.4, "phantom": 0.3, "anatomy": 0.0, "unaligned": 0.0, "passed": 0.0,
                "edges": 0.0}
 UNALIGNED_TILT_DEGREES = 15.0
+SEVERAL_TARGET_FAMILIES = ("anatomy", "unaligned")
 
 
 @dataclass
 class Task:
     support_images: np.ndarray   # [S, H, W] float32
-    support_labels: np.ndarray   # [S, H, W] float32
+    support_labels: np.ndarray   # [S, H, W] float32, or [S, T, H, W] for T targets
     query_images: np.ndarray     # [Q, H, W]
-    query_labels: np.ndarray     # [Q, H, W]
+    query_labels: np.ndarray     # [Q, H, W], or [Q, T, H, W]
     family: str
 
 
@@ -66,11 +70,21 @@ class TaskSampler:
             mix["phantom"] = 0.0
         w = np.asarray([mix[f] for f in FAMILIES], float)
         self.weights = w / w.sum()
+        several = np.asarray([mix[f] for f in SEVERAL_TARGET_FAMILIES], float)
+        self.several_weights = several / several.sum() if several.sum() > 0 else np.array([1.0, 0.0])
 
     def sample(self, rng: np.random.Generator, support: int, queries: int = 1,
-               family: str | None = None) -> Task:
-        family = family or str(rng.choice(FAMILIES, p=self.weights))
-        images, labels = getattr(self, "_" + family)(rng, support, queries)
+               family: str | None = None, targets: int = 1) -> Task:
+        """A task of the given family, else one drawn by the mix; with `targets` > 1 (at most 3)
+        one of the SEVERAL_TARGET_FAMILIES (drawn by their weights in the mix) with that many."""
+        if targets > 1:
+            family = family or str(rng.choice(SEVERAL_TARGET_FAMILIES, p=self.several_weights))
+            if family not in SEVERAL_TARGET_FAMILIES:
+                raise ValueError(f"a {family!r} task has one target")
+            images, labels = getattr(self, "_" + family)(rng, support, queries, targets)
+        else:
+            family = family or str(rng.choice(FAMILIES, p=self.weights))
+            images, labels = getattr(self, "_" + family)(rng, support, queries)
         images, labels = self._finish(rng, images, labels)
         return Task(images[:support], labels[:support], images[support:], labels[support:], family)
 
@@ -151,8 +165,8 @@ class TaskSampler:
             labels.append(lab)
         return images, labels
 
-    def _anatomy(self, rng, support, queries):
-        return anatomy_task(rng, self.size, support, queries)
+    def _anatomy(self, rng, support, queries, targets=1):
+        return anatomy_task(rng, self.size, support, queries, targets=targets)
 
     def _passed(self, rng, support, queries):
         return anatomy_task(rng, self.size, support, queries, passed=True)
@@ -160,21 +174,23 @@ class TaskSampler:
     def _edges(self, rng, support, queries):
         return anatomy_task(rng, self.size, support, queries, moved_edges=True)
 
-    def _unaligned(self, rng, support, queries):
-        return anatomy_task(rng, self.size, support, queries, tilt=UNALIGNED_TILT_DEGREES, other_patient=True)
+    def _unaligned(self, rng, support, queries, targets=1):
+        return anatomy_task(rng, self.size, support, queries, tilt=UNALIGNED_TILT_DEGREES, other_patient=True,
+                            targets=targets)
 
     # -- shared finishing ------------------------------------------------------------------------
 
     def _finish(self, rng, images, labels):
-        """The task's orientation (a dihedral transform) and contrast, the same for every image."""
+        """The task's orientation (a dihedral transform) and contrast, the same for every image (and
+        for each of its labels: the last two axes are the image's)."""
         k, flip = int(rng.integers(0, 4)), rng.uniform() < 0.5
         strength = rng.uniform(0, 1)
         seed = int(rng.integers(1 << 31))
         out_i, out_l = [], []
         for image, label in zip(images, labels):
-            image, label = np.rot90(image, k), np.rot90(label, k)
+            image, label = np.rot90(image, k), np.rot90(label, k, axes=(-2, -1))
             if flip:
-                image, label = image[:, ::-1], label[:, ::-1]
+                image, label = image[:, ::-1], label[..., ::-1]
             jitter = np.random.default_rng(seed)  # the same contrast change for every image
             image = contrast_jitter(jitter, image, strength)
             image = contrast_jitter(rng, image, 0.2)
