@@ -22,3 +22,20 @@ def test_round_trip(tmp_path):
     q, si, sl = torch.rand(1, 1, 32, 32), torch.rand(1, 3, 1, 32, 32), torch.rand(1, 3, 1, 32, 32).round()
     with torch.no_grad():
         assert torch.equal(model_from_state_dict(state).eval()(q, si, sl), model(q, si, sl))
+
+
+def test_a_snapshot_is_exported_with_its_tensors_and_this_revision(tmp_path):
+    import export  # training/export.py
+    from uvseg_train.export import MODEL_VERSION
+    torch.manual_seed(1)
+    model = UniverSeg([(8, 8)] * 4).eval()
+    snapshot = tmp_path / "step000500.safetensors"
+    save_safetensors(model.state_dict(), snapshot,
+                     {**metadata(model, {"size": 64, "seed": 7}, 500), "uvseg.version": "0"})
+    export.main(["--checkpoint", str(snapshot), "--out", str(tmp_path / "out.safetensors")])
+    with safe_open(str(tmp_path / "out.safetensors"), "pt") as f:
+        meta = f.metadata()
+    assert meta["uvseg.version"] == MODEL_VERSION != "0"
+    assert meta["uvseg.training_steps"] == "500" and meta["uvseg.training_seed"] == "7"
+    state, before = load_file(str(tmp_path / "out.safetensors")), load_file(str(snapshot))
+    assert set(state) == set(before) and all(torch.equal(state[k], before[k]) for k in state)

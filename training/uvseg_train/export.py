@@ -6,7 +6,7 @@ from pathlib import Path
 import torch
 from safetensors.torch import save_file
 
-MODEL_VERSION = "2"
+MODEL_VERSION = "3"
 
 
 def averaged_weights(checkpoint: dict) -> dict[str, torch.Tensor]:
