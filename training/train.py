@@ -4,7 +4,8 @@
 Every step draws a support size S (log-uniform in 1..--max-support) and a batch of B tasks with
 B * (S + 1) about --members, so a step costs about the same at any S. Loss: soft Dice + binary
 cross-entropy (--dice-over); with --several, a fraction of steps have tasks of 2-3 disjoint
-targets whose cross-entropy is that of the choice between them (data.segmentation_loss). The batch of step k depends only on (--seed, k), so a run stopped and resumed
+targets whose cross-entropy is that of the choice between them (data.segmentation_loss). The
+batch of step k depends only on (--seed, k), so a run stopped and resumed
 (the default when the run folder has a checkpoint; --no-resume starts afresh) draws the same data as one that never
 stopped. An exponential moving average of the weights (--ema) is what is evaluated and exported.
 Logs JSON lines to <run>/log.jsonl (loss, compute seconds per step, held-out Dice at S = 8);

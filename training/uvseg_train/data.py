@@ -60,8 +60,8 @@ def support_size(rng: np.random.Generator, max_support: int) -> int:
 class StepBatches(Dataset):
     """The training batch of each step and its targets per task, drawn from (seed, step) alone:
     S log-uniform in 1..max_support and B = round(members / (S + 1)) tasks; with probability
-    `several` a step of B / T tasks with T = 2 or 3 disjoint targets each (the same number of
-    network inputs). Works in DataLoader worker processes (each builds its own phantom bank on
+    `several` a step of B / T tasks with T = 2 or 3 disjoint targets each (about as many network
+    inputs, though never less than one task: at large S such a step costs T times more). Works in DataLoader worker processes (each builds its own phantom bank on
     first use)."""
 
     def __init__(self, size: int, phantoms: int, seed: int, members: int, max_support: int, steps: int,
