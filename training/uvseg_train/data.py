@@ -40,16 +40,14 @@ def batch(sampler: TaskSampler, rng: np.random.Generator, batch_size: int, suppo
     target, its items next to each other, with the same images."""
     tasks = [sampler.sample(rng, support, 1, family, targets) for _ in range(batch_size)]
     def stack(name):
-        return torch.from_numpy(np.stack([getattr(t, name) for t in tasks])).unsqueeze(2)
-    def per_target(name):  # [B, S, T, H, W] labels -> [B * T, S, 1, H, W]
-        labels = torch.from_numpy(np.stack([getattr(t, name) for t in tasks]))
-        return labels.transpose(1, 2).flatten(0, 1).unsqueeze(2)
-    if targets == 1:
-        return (stack("query_images")[:, 0], stack("support_images"), stack("support_labels"),
-                stack("query_labels")[:, 0])
-    return (stack("query_images")[:, 0].repeat_interleave(targets, 0),
-            stack("support_images").repeat_interleave(targets, 0), per_target("support_labels"),
-            per_target("query_labels")[:, 0])
+        return torch.from_numpy(np.stack([getattr(t, name) for t in tasks]))
+    def images(name):  # [B, S, H, W] -> [B * T, S, 1, H, W], each task's repeated per target
+        return stack(name).repeat_interleave(targets, 0).unsqueeze(2)
+    def labels(name):  # [B, S, H, W] or [B, S, T, H, W] -> [B * T, S, 1, H, W]
+        per_target = stack(name).unsqueeze(2) if targets == 1 else stack(name)
+        return per_target.transpose(1, 2).flatten(0, 1).unsqueeze(2)
+    return (images("query_images")[:, 0], images("support_images"), labels("support_labels"),
+            labels("query_labels")[:, 0])
 
 
 def support_size(rng: np.random.Generator, max_support: int) -> int:
@@ -61,8 +59,8 @@ class StepBatches(Dataset):
     """The training batch of each step and its targets per task, drawn from (seed, step) alone:
     S log-uniform in 1..max_support and B = round(members / (S + 1)) tasks; with probability
     `several` a step of B / T tasks with T = 2 or 3 disjoint targets each (about as many network
-    inputs, though never less than one task: at large S such a step costs T times more). Works in DataLoader worker processes (each builds its own phantom bank on
-    first use)."""
+    inputs, though never less than one task: at large S such a step costs T times more). Works in
+    DataLoader worker processes (each builds its own phantom bank on first use)."""
 
     def __init__(self, size: int, phantoms: int, seed: int, members: int, max_support: int, steps: int,
                  mix: dict[str, float] | None = None, several: float = 0.0):

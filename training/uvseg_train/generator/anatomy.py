@@ -347,10 +347,15 @@ def _passed_structure(rng: np.random.Generator, body: Body,
     return np.array([label]), (centre, half)
 
 
+def _label_counts(body: Body, query_slices: list[np.ndarray]) -> np.ndarray:
+    """Pixels of each of the body's labels in the query slices."""
+    return np.bincount(np.concatenate([m.ravel() for m in query_slices]), minlength=body.label_count)
+
+
 def _target(rng: np.random.Generator, body: Body, query_slices: list[np.ndarray]) -> np.ndarray:
     """The labels that make the target: one label present in the query, or (a third of the time,
     when it is a layer) that layer with every label inside it. The first is the outermost."""
-    counts = np.bincount(np.concatenate([m.ravel() for m in query_slices]), minlength=body.label_count)
+    counts = _label_counts(body, query_slices)
     present = np.flatnonzero(counts[1:] > 0.002 * counts.sum()) + 1
     if present.size == 0:
         present = np.flatnonzero(counts[1:]) + 1 if counts[1:].any() else np.array([0])
@@ -366,7 +371,7 @@ def _disjoint_targets(rng: np.random.Generator, body: Body, query_slices: list[n
     Two times in three, when the query shows a layer with something inside it: that layer, then
     everything inside it, then the label just outside the layer (as grey matter, white matter and
     the fluid around them). Else, or for the rest: single labels drawn at random."""
-    counts = np.bincount(np.concatenate([m.ravel() for m in query_slices]), minlength=body.label_count)
+    counts = _label_counts(body, query_slices)
     present = np.flatnonzero(counts > 0.002 * counts.sum())
     inner = [layer for layer in range(2, 2 + len(body.layers))
              if layer in present and np.isin(np.arange(layer + 1, body.label_count), present).any()]
