@@ -6,6 +6,10 @@ per task; the Dice of the thresholded prediction (1 when prediction and label ar
 averaged over tasks, per support size and per task family; --by-kind splits it by where the
 target shows (in no support slice, not in the query, in both), which tells a model that follows its
 support from one that knows a family by heart.
+--task-size N draws the generated tasks at N pixels instead of the model's native size and gives
+them to the model as uvseg does with slices of another size (images resized bilinearly, support
+labels by nearest neighbour, probabilities brought back bilinearly and thresholded at one half),
+so models of different native sizes are scored on the same tasks.
 Demo (--demo examples/data): each case in turn is the query volume; the support is S axial slices of
 the other cases: "position" as uvseg's default strategy (the slices nearest to the query slice's
 relative height, at most a quarter of them without the label), or "all" (evenly spaced over all
@@ -23,6 +27,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
+import torch.nn.functional as F
 from safetensors import safe_open
 from safetensors.torch import load_file
 
@@ -57,9 +62,28 @@ def load(path: Path):
 TASK_KINDS = ("support without target", "query without target", "both show target")
 
 
+def at_task_size(model, native: int):
+    """The model as uvseg runs it on slices that are not `native` pixels square: inputs resized to
+    `native` (images bilinearly, labels by nearest neighbour), probabilities resized back
+    bilinearly; returns probability - 1/2, whose sign is the thresholded answer, as logits' is."""
+    def resize(x: torch.Tensor, size: int, mode: str) -> torch.Tensor:
+        shape = x.shape
+        flat = x.reshape(-1, 1, shape[-2], shape[-1])
+        extra = {"align_corners": False} if mode == "bilinear" else {}
+        return F.interpolate(flat, size=(size, size), mode=mode, **extra).reshape(*shape[:-2], size, size)
+
+    def run(query, support_images, support_labels):
+        task = query.shape[-1]
+        logits = model(resize(query, native, "bilinear"), resize(support_images, native, "bilinear"),
+                       resize(support_labels, native, "nearest"))
+        return resize(torch.sigmoid(logits), task, "bilinear") - 0.5
+    return run
+
+
 @torch.no_grad()
 def generated(model, size: int, tasks: int, families=FAMILIES, support_sizes=SUPPORT_SIZES,
               batch: int = 8) -> dict:
+    """Held-out Dice per support size and family of `model` on tasks drawn at `size` pixels."""
     sampler = data.sampler(size, heldout=True, phantoms=20)
     out = {}
     for s in support_sizes:
@@ -158,6 +182,8 @@ def main():
     p.add_argument("--families", nargs="+", choices=FAMILIES, default=list(FAMILIES),
                    help="generated task families (default: all; the mean is over these)")
     p.add_argument("--support-sizes", type=int, nargs="+", default=list(SUPPORT_SIZES))
+    p.add_argument("--task-size", type=int,
+                   help="draw the generated tasks at this size (default: the model's native size)")
     p.add_argument("--by-kind", action="store_true",
                    help="also print each family's Dice by where the target shows: in no support "
                    "slice, not in the query, or in both (always in --json)")
@@ -168,7 +194,10 @@ def main():
     model, size = load(args.weights)
     report = {"weights": str(args.weights), "input_size": size}
     if not args.skip_generated:
-        report["generated"] = generated(model, size, args.tasks, args.families, args.support_sizes)
+        task_size = args.task_size or size
+        tasked = model if task_size == size else at_task_size(model, size)
+        report["task_size"] = task_size
+        report["generated"] = generated(tasked, task_size, args.tasks, args.families, args.support_sizes)
         for s, r in report["generated"].items():
             print(f"generated S={s:2d}: mean Dice {r['mean']:.3f}  " +
                   "  ".join(f"{f} {r[f]:.3f}" for f in args.families), flush=True)

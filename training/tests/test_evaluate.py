@@ -17,3 +17,19 @@ def test_tasks_are_told_apart_by_where_the_target_shows():
     assert kinds["both show target"]["dice"] == 0.0
     weighted = sum(k["tasks"] * k["dice"] for k in kinds.values()) / 24
     assert abs(weighted - report[1]["phantom"]) < 1e-6
+
+
+def test_tasks_of_another_size_reach_the_model_as_uvseg_resizes_them():
+    seen = []
+
+    def copies_first_support_label(query, support_images, support_labels):
+        seen.append((query.shape[-1], support_images.shape[-1], support_labels.shape[-1]))
+        return (support_labels[:, 0] - 0.5) * 20
+
+    direct = evaluate.generated(copies_first_support_label, 64, 16, families=("regions",), support_sizes=(4,))
+    resized = evaluate.generated(evaluate.at_task_size(copies_first_support_label, 128), 64, 16,
+                                 families=("regions",), support_sizes=(4,))
+    assert seen[0] == (64, 64, 64) and seen[-1] == (128, 128, 128)
+    # labels doubled by nearest neighbour and the answer halved bilinearly come back exactly
+    assert abs(resized[4]["regions"] - direct[4]["regions"]) < 1e-6
+    assert direct[4]["regions"] < 0.99  # the first support label is not the query's
