@@ -27,12 +27,12 @@ from pathlib import Path
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 from safetensors import safe_open
 from safetensors.torch import load_file
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from uvseg_train import data  # noqa: E402
+from uvseg_train.canvas import resized  # noqa: E402
 from uvseg_train.export import averaged_weights  # noqa: E402
 from uvseg_train.generator.tasks import FAMILIES  # noqa: E402
 from uvseg_train.model import model_from_state_dict  # noqa: E402
@@ -66,17 +66,11 @@ def at_task_size(model, native: int):
     """The model as uvseg runs it on slices that are not `native` pixels square: inputs resized to
     `native` (images bilinearly, labels by nearest neighbour), probabilities resized back
     bilinearly; returns probability - 1/2, whose sign is the thresholded answer, as logits' is."""
-    def resize(x: torch.Tensor, size: int, mode: str) -> torch.Tensor:
-        shape = x.shape
-        flat = x.reshape(-1, 1, shape[-2], shape[-1])
-        extra = {"align_corners": False} if mode == "bilinear" else {}
-        return F.interpolate(flat, size=(size, size), mode=mode, **extra).reshape(*shape[:-2], size, size)
-
     def run(query, support_images, support_labels):
         task = query.shape[-1]
-        logits = model(resize(query, native, "bilinear"), resize(support_images, native, "bilinear"),
-                       resize(support_labels, native, "nearest"))
-        return resize(torch.sigmoid(logits), task, "bilinear") - 0.5
+        logits = model(resized(query, native, "bilinear"), resized(support_images, native, "bilinear"),
+                       resized(support_labels, native, "nearest"))
+        return resized(torch.sigmoid(logits), task, "bilinear") - 0.5
     return run
 
 
