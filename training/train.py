@@ -55,6 +55,10 @@ def parse_args(argv=None):
     p.add_argument("--several", type=float, default=0.0,
                    help="fraction of steps whose tasks have 2-3 disjoint targets, trained on which one "
                    "wins each pixel (the command's choice between labels); 0: the shipped recipe")
+    p.add_argument("--coarse", type=float, default=0.0,
+                   help="share of steps whose tasks are drawn at --coarse-size and resized to --size as "
+                   "uvseg resizes a smaller slice")
+    p.add_argument("--coarse-size", type=int, default=0, help="pixels of those tasks (default: half of --size)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--device", default="cpu")
     p.add_argument("--threads", type=int, default=1, help="torch threads of the training process")
@@ -130,7 +134,7 @@ def main(argv=None):
     (args.run / "args.json").write_text(json.dumps({k: str(v) for k, v in vars(args).items()}, indent=1))
     batches = torch.utils.data.DataLoader(
         data.StepBatches(args.size, args.phantoms, args.seed, args.members, args.max_support, args.steps, mix,
-                          args.several),
+                          args.several, args.coarse, args.coarse_size),
         batch_size=None, sampler=range(step, args.steps), num_workers=args.workers)
     heldout = HeldOut(args.size, args.eval_tasks, args.seed, mix)
     log = open(args.run / "log.jsonl", "a")

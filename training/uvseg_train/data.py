@@ -8,6 +8,7 @@ import torch
 import torch.nn.functional as F
 from torch.utils.data import Dataset
 
+from .canvas import on_canvas
 from .generator import TaskSampler
 from .generator.tasks import FAMILIES
 from .generator.phantoms import PhantomBank
@@ -59,27 +60,36 @@ class StepBatches(Dataset):
     """The training batch of each step and its targets per task, drawn from (seed, step) alone:
     S log-uniform in 1..max_support and B = round(members / (S + 1)) tasks; with probability
     `several` a step of B / T tasks with T = 2 or 3 disjoint targets each (about as many network
-    inputs, though never less than one task: at large S such a step costs T times more). Works in
-    DataLoader worker processes (each builds its own phantom bank on first use)."""
+    inputs, though never less than one task: at large S such a step costs T times more); with
+    probability `coarse` a step whose tasks are drawn at `coarse_size` pixels and put on the
+    `size` grid as uvseg puts a smaller slice on the network's input (`canvas.on_canvas`): real
+    slices are often smaller than the input and reach the network smooth, with their thin
+    structures a few pixels wide, as no task drawn at the native size looks. Works in DataLoader
+    worker processes (each builds its own phantom bank on first use)."""
 
     def __init__(self, size: int, phantoms: int, seed: int, members: int, max_support: int, steps: int,
-                 mix: dict[str, float] | None = None, several: float = 0.0):
+                 mix: dict[str, float] | None = None, several: float = 0.0, coarse: float = 0.0,
+                 coarse_size: int = 0):
         self.size, self.phantoms, self.seed, self.mix = size, phantoms, seed, mix
         self.members, self.max_support, self.steps, self.several = members, max_support, steps, several
-        self._sampler = None
+        self.coarse, self.coarse_size = coarse, coarse_size or size // 2
+        self._samplers = None
 
     def __len__(self) -> int:
         return self.steps
 
     def __getitem__(self, step: int):
-        if self._sampler is None:
-            self._sampler = sampler(self.size, heldout=False, phantoms=self.phantoms, mix=self.mix)
+        if self._samplers is None:
+            native = sampler(self.size, heldout=False, phantoms=self.phantoms, mix=self.mix)
+            self._samplers = (native, TaskSampler(self.coarse_size, native.phantoms, self.mix))
         rng = np.random.default_rng([self.seed, step])
         s = support_size(rng, self.max_support)
         # drawn only when asked for, so that runs without such steps draw what they always did
         targets = int(rng.integers(2, 4)) if self.several and rng.uniform() < self.several else 1
-        return (*batch(self._sampler, rng, max(1, round(self.members / ((s + 1) * targets))), s, targets=targets),
-                targets)
+        coarse = bool(self.coarse) and rng.uniform() < self.coarse
+        tensors = batch(self._samplers[coarse], rng, max(1, round(self.members / ((s + 1) * targets))), s,
+                        targets=targets)
+        return (*(on_canvas(*tensors, self.size) if coarse else tensors), targets)
 
 
 def dice(prob: torch.Tensor, target: torch.Tensor, eps: float = 1.0) -> torch.Tensor:
