@@ -10,6 +10,9 @@ support from one that knows a family by heart.
 them to the model as uvseg does with slices of another size (images resized bilinearly, support
 labels by nearest neighbour, probabilities brought back bilinearly and thresholded at one half),
 so models of different native sizes are scored on the same tasks.
+--targets T gives the anatomy and unaligned tasks T disjoint targets on the same images, each
+pixel labelled as uvseg labels a voxel (the target whose probability is highest and above one
+half), each target scored by Dice: the choice between labels as on a brain's white and grey matter.
 Demo (--demo examples/data): each case in turn is the query volume; the support is S axial slices of
 the other cases: "position" as uvseg's default strategy (the slices nearest to the query slice's
 relative height, at most a quarter of them without the label), or "all" (evenly spaced over all
@@ -34,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from uvseg_train import data  # noqa: E402
 from uvseg_train.canvas import resized  # noqa: E402
 from uvseg_train.export import averaged_weights  # noqa: E402
-from uvseg_train.generator.tasks import FAMILIES  # noqa: E402
+from uvseg_train.generator.tasks import FAMILIES, SEVERAL_TARGET_FAMILIES  # noqa: E402
 from uvseg_train.model import model_from_state_dict  # noqa: E402
 
 SUPPORT_SIZES = (1, 4, 16, 64)
@@ -74,20 +77,36 @@ def at_task_size(model, native: int):
     return run
 
 
+def decision(outputs: torch.Tensor, targets: int) -> torch.Tensor:
+    """uvseg's labelling of items [N, 1, H, W] in groups of `targets` consecutive ones that share a
+    task's images: each pixel goes to the target whose output is highest and positive (logits or
+    probability - 1/2), none where all are negative; +1 where an item's target won, else -1."""
+    grouped = outputs.reshape(-1, targets, *outputs.shape[1:])
+    best = grouped.argmax(1, keepdim=True)
+    won = (torch.arange(targets, device=outputs.device).view(1, -1, 1, 1, 1) == best) & (grouped > 0)
+    return (won.float() * 2 - 1).reshape(outputs.shape)
+
+
 @torch.no_grad()
 def generated(model, size: int, tasks: int, families=FAMILIES, support_sizes=SUPPORT_SIZES,
-              batch: int = 8) -> dict:
-    """Held-out Dice per support size and family of `model` on tasks drawn at `size` pixels."""
+              batch: int = 8, targets: int = 1) -> dict:
+    """Held-out Dice per support size and family of `model` on tasks drawn at `size` pixels; the
+    SEVERAL_TARGET_FAMILIES' tasks with `targets` targets each, scored after uvseg's decision
+    (every target one item, `tasks` items per family)."""
     sampler = data.sampler(size, heldout=True, phantoms=20)
     out = {}
     for s in support_sizes:
         per_family, kinds = {}, {}
         for family in families:
             rng = np.random.default_rng([EVAL_SEED, s, FAMILIES.index(family)])
-            scores, kind = [], []
-            for start in range(0, tasks, batch):
-                q, si, sl, ql = data.batch(sampler, rng, min(batch, tasks - start), s, family)
-                scores.append(data.hard_dice(model(q, si, sl), ql))
+            several = targets if family in SEVERAL_TARGET_FAMILIES else 1
+            scores, kind, items = [], [], 0
+            while items < tasks:
+                count = max(1, min(batch, tasks - items) // several)
+                q, si, sl, ql = data.batch(sampler, rng, count, s, family, several)
+                items += count * several
+                outputs = model(q, si, sl)
+                scores.append(data.hard_dice(decision(outputs, several) if several > 1 else outputs, ql))
                 support_shows, query_shows = sl.flatten(1).amax(1) > 0, ql.flatten(1).amax(1) > 0
                 kind.append(torch.where(~support_shows, 0, torch.where(~query_shows, 1, 2)))
             scores, kind = torch.cat(scores), torch.cat(kind)
@@ -178,6 +197,8 @@ def main():
     p.add_argument("--support-sizes", type=int, nargs="+", default=list(SUPPORT_SIZES))
     p.add_argument("--task-size", type=int,
                    help="draw the generated tasks at this size (default: the model's native size)")
+    p.add_argument("--targets", type=int, default=1, choices=(1, 2, 3),
+                   help="targets per anatomy and unaligned task, scored after uvseg's choice between them")
     p.add_argument("--by-kind", action="store_true",
                    help="also print each family's Dice by where the target shows: in no support "
                    "slice, not in the query, or in both (always in --json)")
@@ -191,7 +212,9 @@ def main():
         task_size = args.task_size or size
         tasked = model if task_size == size else at_task_size(model, size)
         report["task_size"] = task_size
-        report["generated"] = generated(tasked, task_size, args.tasks, args.families, args.support_sizes)
+        report["targets"] = args.targets
+        report["generated"] = generated(tasked, task_size, args.tasks, args.families, args.support_sizes,
+                                        targets=args.targets)
         for s, r in report["generated"].items():
             print(f"generated S={s:2d}: mean Dice {r['mean']:.3f}  " +
                   "  ".join(f"{f} {r[f]:.3f}" for f in args.families), flush=True)

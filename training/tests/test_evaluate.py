@@ -33,3 +33,28 @@ def test_tasks_of_another_size_reach_the_model_as_uvseg_resizes_them():
     # labels doubled by nearest neighbour and the answer halved bilinearly come back exactly
     assert abs(resized[4]["regions"] - direct[4]["regions"]) < 1e-6
     assert direct[4]["regions"] < 0.99  # the first support label is not the query's
+
+
+def test_the_decision_gives_each_pixel_to_the_highest_positive_target():
+    # two tasks of three targets, four pixels each: [N = 6, 1, 1, 4]
+    outputs = torch.tensor([[2.0, -1.0, 0.5, -3.0], [1.0, 3.0, 0.5, -2.0], [-1.0, 0.0, 0.5, -1.0],
+                            [-1.0, -1.0, -1.0, 4.0], [-2.0, 1.0, -1.0, 4.0], [-3.0, -1.0, 2.0, 5.0]]).view(6, 1, 1, 4)
+    won = evaluate.decision(outputs, 3).view(6, 4) > 0
+    assert won.tolist() == [[True, False, True, False], [False, True, False, False], [False] * 4,
+                            [False] * 4, [False, True, False, False], [False, False, True, True]]
+    # ties go to the first target, as the command's arg-max does
+    assert evaluate.decision(torch.ones(2, 1, 1, 1), 2).view(2).tolist() == [1.0, -1.0]
+
+
+def test_tasks_of_several_targets_are_scored_after_the_decision():
+    def marks_everything(query, support_images, support_labels):
+        return torch.ones_like(query)
+
+    alone = evaluate.generated(marks_everything, 64, 12, families=("anatomy",), support_sizes=(4,))
+    chosen = evaluate.generated(marks_everything, 64, 12, families=("anatomy",), support_sizes=(4,), targets=3)
+    kinds = chosen[4]["by_kind"]["anatomy"]
+    assert sum(k["tasks"] for k in kinds.values()) == 12
+    # every pixel goes to each task's first target: the other two score 0 where they show, so
+    # the mean is at most a third, while marking everything scores each target alone above 0
+    assert chosen[4]["anatomy"] <= 1 / 3 + 1e-6
+    assert alone[4]["anatomy"] > chosen[4]["anatomy"]
