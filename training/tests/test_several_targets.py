@@ -58,6 +58,11 @@ def test_the_sampler_draws_only_families_that_have_several_targets():
         sampler.sample(np.random.default_rng(0), 3, family="regions", targets=2)
     with pytest.raises(ValueError, match="several targets"):
         anatomy_task(np.random.default_rng(0), 64, 3, 1, passed=True, targets=2)
+    # a mix without those families cannot give such tasks, though it may be asked for them by name
+    plain = TaskSampler(64, mix={"regions": 1.0, "objects": 1.0, "phantom": 0.0})
+    with pytest.raises(ValueError, match="no weight"):
+        plain.sample(np.random.default_rng(0), 3, targets=2)
+    assert plain.sample(np.random.default_rng(0), 3, family="unaligned", targets=2).family == "unaligned"
 
 
 def test_a_batch_gives_each_target_its_own_item_of_the_same_images():

@@ -71,13 +71,16 @@ class TaskSampler:
         w = np.asarray([mix[f] for f in FAMILIES], float)
         self.weights = w / w.sum()
         several = np.asarray([mix[f] for f in SEVERAL_TARGET_FAMILIES], float)
-        self.several_weights = several / several.sum() if several.sum() > 0 else np.array([1.0, 0.0])
+        self.several_weights = several / several.sum() if several.sum() > 0 else None
 
     def sample(self, rng: np.random.Generator, support: int, queries: int = 1,
                family: str | None = None, targets: int = 1) -> Task:
         """A task of the given family, else one drawn by the mix; with `targets` > 1 (at most 3)
         one of the SEVERAL_TARGET_FAMILIES (drawn by their weights in the mix) with that many."""
         if targets > 1:
+            if family is None and self.several_weights is None:
+                raise ValueError(f"tasks with several targets come from {' or '.join(SEVERAL_TARGET_FAMILIES)}, "
+                                 "which the mix gives no weight")
             family = family or str(rng.choice(SEVERAL_TARGET_FAMILIES, p=self.several_weights))
             if family not in SEVERAL_TARGET_FAMILIES:
                 raise ValueError(f"a {family!r} task has one target")
