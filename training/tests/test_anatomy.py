@@ -1,9 +1,10 @@
 """The anatomy-like task family: ranges, determinism, a target in every query (none in `passed`
 tasks), slices that change smoothly with position, and the sampler's mix."""
 import numpy as np
+from scipy import ndimage
 
 from uvseg_train.generator import TaskSampler
-from uvseg_train.generator.anatomy import Body, _passed_structure, anatomy_task
+from uvseg_train.generator.anatomy import Body, _faint, _passed_structure, anatomy_task
 
 
 def test_images_in_range_and_labels_binary():
@@ -143,3 +144,35 @@ def test_the_edges_family_is_drawn_by_its_name_and_is_deterministic():
     a, b = sampler.sample(np.random.default_rng(6), 3), sampler.sample(np.random.default_rng(6), 3)
     assert a.family == "edges" and a.query_labels.any()
     assert np.array_equal(a.support_labels, b.support_labels) and np.array_equal(a.query_images, b.query_images)
+
+
+def test_a_faint_body_keeps_the_order_of_its_labels_closer_together():
+    means = np.array([0.05, 0.9, 0.3, 0.6, 0.75])
+    faint = _faint(np.random.default_rng(2), means, np.array([3]))
+    assert faint[0] == means[0] and faint[3] == means[3]  # the outside and the target stay
+    assert np.array_equal(np.argsort(faint[1:]), np.argsort(means[1:]))
+    share = (faint[1:] - means[3]) / (means[1:] - means[3] + 1e-12)
+    assert np.all((share[[0, 1, 3]] >= 0.15) & (share[[0, 1, 3]] <= 0.5))
+    assert np.allclose(share[[0, 1, 3]], share[0])  # one share for the task
+
+
+def test_faint_tasks_show_the_target_less_apart_from_what_borders_it():
+    def contrast(image, label):
+        border = ndimage.binary_dilation(label > 0, iterations=3) & (label == 0)
+        return abs(float(np.median(image[label > 0])) - float(np.median(image[border])))
+
+    plain, faint = [], []
+    for seed in range(16):
+        for flag, out in ((False, plain), (True, faint)):
+            images, labels = anatomy_task(np.random.default_rng([4, seed]), 96, 2, 1, faint=flag)
+            out.append(contrast(images[-1], labels[-1]))
+    assert np.median(faint) < 0.6 * np.median(plain)
+
+
+def test_the_faint_family_is_drawn_by_its_name_and_takes_several_targets():
+    sampler = TaskSampler(64, mix={"regions": 0, "objects": 0, "phantom": 0, "faint": 1})
+    a, b = sampler.sample(np.random.default_rng(6), 3), sampler.sample(np.random.default_rng(6), 3)
+    assert a.family == "faint" and a.query_labels.any()
+    assert np.array_equal(a.query_images, b.query_images)
+    several = sampler.sample(np.random.default_rng(6), 3, targets=2)
+    assert several.family == "faint" and several.query_labels.shape == (1, 2, 64, 64)

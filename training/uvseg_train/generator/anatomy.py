@@ -27,6 +27,11 @@ atlas are: most often a layer and everything inside it (a ribbon and the mass it
 grey and white matter), else labels drawn at random. Each target is then segmented on its own and
 every pixel goes to the most probable one; training on that decision teaches the border between
 two targets that single-target tasks never make compete.
+
+Or a body may be *faint* (`faint`): every label inside its outline drawn towards the target's
+intensity, so that neighbouring tissues lie a few hundredths apart, as white and grey matter do in
+a T1 scan whose contrast curve flattens the bright end, while the body still stands out from what
+surrounds it.
 """
 from __future__ import annotations
 
@@ -263,7 +268,7 @@ class _Acquisition:
 
 def anatomy_task(rng: np.random.Generator, size: int, support: int, queries: int, tilt: float = 0.0,
                  other_patient: bool = False, passed: bool = False, moved_edges: bool = False,
-                 targets: int = 1):
+                 targets: int = 1, faint: bool = False):
     """Lists of images and 0/1 labels: `support` slices of one scan of a random body, then `queries`
     slices of another scan of it. Labels are [H, W], or [targets, H, W] for several disjoint
     targets (`_disjoint_targets`; not with `passed` or `moved_edges`). With `tilt` > 0 the query
@@ -272,7 +277,7 @@ def anatomy_task(rng: np.random.Generator, size: int, support: int, queries: int
     body (`Body.other_patient`). With `passed` the target is a structure of limited length that
     the support slices cut and the query slices lie beyond, so the query's label is empty (see
     `_passed_structure`). With `moved_edges` every label's edge is moved by the task's own amount
-    (`_moved_edges`)."""
+    (`_moved_edges`). With `faint` the labels inside the outline lie close in intensity (`_faint`)."""
     if targets > 1 and (passed or moved_edges):
         raise ValueError("several targets go with neither passed nor moved_edges tasks")
     scale = size / 128
@@ -295,6 +300,8 @@ def anatomy_task(rng: np.random.Generator, size: int, support: int, queries: int
     else:
         target_sets = [passed_target if passed else _target(rng, body, slices[support:])]
         means = _means(rng, body.label_count, target_sets[0])
+    if faint:
+        means = _faint(rng, means, target_sets[0])
     spreads = rng.uniform(0, 0.06, body.label_count) * (rng.uniform() < 0.8)
     textures = [Texture.random(rng, 0.06) if rng.uniform() < 0.3 else Texture("smooth", 1, 0, 0)
                 for _ in range(body.label_count)]
@@ -383,6 +390,15 @@ def _disjoint_targets(rng: np.random.Generator, body: Body, query_slices: list[n
         spare = rng.permutation(np.setdiff1d(pool, np.concatenate(chosen or [np.array([], int)])))
         chosen += [np.array([label]) for label in spare[:count - len(chosen)]]
     return chosen
+
+
+def _faint(rng: np.random.Generator, means: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """`means` with every label but the outside (label 0) moved towards the target's outermost
+    label, to 15-50 % of its distance from it (one share for the task): the order of intensities
+    stays, the gaps between neighbours shrink to a few hundredths."""
+    anchor = means[int(target[0])]
+    inside = np.arange(means.size) > 0
+    return np.where(inside, anchor + (means - anchor) * rng.uniform(0.15, 0.5), means)
 
 
 def _means(rng: np.random.Generator, count: int, target: np.ndarray, gap: float = 0.1,

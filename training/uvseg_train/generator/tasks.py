@@ -18,10 +18,12 @@ A task is a family of images sharing one rule that decides the label. The famili
   and the query's slice lies beyond: the query's label is empty, as in slices past an organ's end.
 - `edges`: `anatomy` whose labels put every edge a task's own distance inside or outside the
   image's intensity border, as labelling conventions differ: only the support tells where.
+- `faint`: `anatomy` whose labels inside the body lie close in intensity (a few hundredths apart
+  at the target), as white and grey matter do after some scanners' contrast curves.
 All images share the task's orientation, corruption strength and contrast change; each image gets
 its own deformation, noise and jitter. Images are in [0, 1], labels are 0/1.
 
-`anatomy` and `unaligned` tasks may also have several disjoint targets (`TaskSampler.sample`'s
+`anatomy`, `unaligned` and `faint` tasks may have several disjoint targets (`TaskSampler.sample`'s
 `targets`), labelled on the same images, to train the choice between them.
 """
 from __future__ import annotations
@@ -40,13 +42,13 @@ from .phantoms import PhantomBank
 from .textures import Texture
 
 # new families go last, so that a mix without them draws the same tasks as before
-FAMILIES = ("regions", "objects", "phantom", "anatomy", "unaligned", "passed", "edges")
+FAMILIES = ("regions", "objects", "phantom", "anatomy", "unaligned", "passed", "edges", "faint")
 # the mix of the first shipped model; the anatomy families came later (appended, so that a mix
 # without them draws the same tasks as before)
 DEFAULT_MIX = {"regions": 0.3, "objects": 0.4, "phantom": 0.3, "anatomy": 0.0, "unaligned": 0.0, "passed": 0.0,
-               "edges": 0.0}
+               "edges": 0.0, "faint": 0.0}
 UNALIGNED_TILT_DEGREES = 15.0
-SEVERAL_TARGET_FAMILIES = ("anatomy", "unaligned")
+SEVERAL_TARGET_FAMILIES = ("anatomy", "unaligned", "faint")
 
 
 @dataclass
@@ -176,6 +178,9 @@ class TaskSampler:
 
     def _edges(self, rng, support, queries):
         return anatomy_task(rng, self.size, support, queries, moved_edges=True)
+
+    def _faint(self, rng, support, queries, targets=1):
+        return anatomy_task(rng, self.size, support, queries, targets=targets, faint=True)
 
     def _unaligned(self, rng, support, queries, targets=1):
         return anatomy_task(rng, self.size, support, queries, tilt=UNALIGNED_TILT_DEGREES, other_patient=True,
