@@ -81,9 +81,8 @@ def decision(outputs: torch.Tensor, targets: int) -> torch.Tensor:
     """uvseg's labelling of items [N, 1, H, W] in groups of `targets` consecutive ones that share a
     task's images: each pixel goes to the target whose output is highest and positive (logits or
     probability - 1/2), none where all are negative; +1 where an item's target won, else -1."""
-    grouped = outputs.reshape(-1, targets, *outputs.shape[1:])
-    best = grouped.argmax(1, keepdim=True)
-    won = (torch.arange(targets, device=outputs.device).view(1, -1, 1, 1, 1) == best) & (grouped > 0)
+    chosen = data.choice_scores(outputs, targets).argmax(1, keepdim=True)  # [tasks, 1, H, W], 0: none
+    won = chosen == torch.arange(1, targets + 1, device=outputs.device).view(1, -1, 1, 1)
     return (won.float() * 2 - 1).reshape(outputs.shape)
 
 

@@ -120,10 +120,18 @@ def segmentation_loss(logits: torch.Tensor, target: torch.Tensor, dice_over: str
     return _decision_cross_entropy(logits, target, targets) + 1 - overlap
 
 
+def choice_scores(outputs: torch.Tensor, targets: int) -> torch.Tensor:
+    """The command's choice between a task's targets as class scores: items [N, 1, H, W] in groups
+    of `targets` consecutive ones (one task's images) -> [N / targets, 1 + targets, H, W], class 0
+    the background with its score fixed at 0, class t target t's output (logit, or probability -
+    1/2): a pixel goes to the highest, so to a target only where its output is positive."""
+    grouped = outputs.reshape(-1, targets, *outputs.shape[2:])
+    return torch.cat([torch.zeros_like(grouped[:, :1]), grouped], 1)
+
+
 def _decision_cross_entropy(logits: torch.Tensor, target: torch.Tensor, targets: int) -> torch.Tensor:
-    grouped = logits.reshape(-1, targets, *logits.shape[2:])
-    classes = torch.cat([torch.zeros_like(grouped[:, :1]), grouped], 1)
-    truth = (target.reshape(grouped.shape) * torch.arange(1, targets + 1, device=target.device)
+    classes = choice_scores(logits, targets)
+    truth = (target.reshape(-1, targets, *target.shape[2:]) * torch.arange(1, targets + 1, device=target.device)
              .view(1, -1, 1, 1)).sum(1).long()
     return F.cross_entropy(classes, truth)
 
