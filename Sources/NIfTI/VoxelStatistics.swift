@@ -31,6 +31,18 @@ public struct VoxelStatistics: Sendable, Equatable {
     public var minimum: Float { nanCount > 0 || count == 0 ? .nan : smallest }
     public var maximum: Float { nanCount > 0 || count == 0 ? .nan : largest }
     public var mean: Double { nanCount > 0 || count == 0 ? .nan : sum / Double(count) }
+
+    /// The `p`-th percentile (0...100) of sorted values, interpolating linearly between neighbours
+    /// as numpy's default does; 0 for no values.
+    public static func percentile(_ p: Double, ofSorted values: [Float]) -> Double {
+        guard let first = values.first else { return 0 }
+        guard values.count > 1 else { return Double(first) }
+        let position = p / 100 * Double(values.count - 1)
+        let below = Int(position.rounded(.down))
+        let above = min(below + 1, values.count - 1)
+        let weight = position - Double(below)
+        return Double(values[below]) * (1 - weight) + Double(values[above]) * weight
+    }
 }
 
 extension NIfTIFile {

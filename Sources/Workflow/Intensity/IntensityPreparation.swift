@@ -51,20 +51,10 @@ public enum IntensityPreparation: Sendable, Equatable {
         case let .percentiles(lower, upper):
             var sorted = voxels.map(Self.finite)
             sorted.sort()
-            return (Self.percentile(lower, ofSorted: sorted), Self.percentile(upper, ofSorted: sorted))
+            return (
+                VoxelStatistics.percentile(lower, ofSorted: sorted), VoxelStatistics.percentile(upper, ofSorted: sorted))
         case let .window(level, width):
             return (level - width / 2, level + width / 2)
         }
-    }
-
-    /// The `p`-th percentile (0...100) of sorted values, interpolating linearly between neighbours.
-    static func percentile(_ p: Double, ofSorted values: [Float]) -> Double {
-        guard let first = values.first else { return 0 }
-        guard values.count > 1 else { return Double(first) }
-        let position = p / 100 * Double(values.count - 1)
-        let below = Int(position.rounded(.down))
-        let above = min(below + 1, values.count - 1)
-        let weight = position - Double(below)
-        return Double(values[below]) * (1 - weight) + Double(values[above]) * weight
     }
 }

@@ -1,4 +1,5 @@
 import Diagnostics
+import NIfTI
 import Testing
 @testable import Workflow
 
@@ -17,8 +18,8 @@ import Testing
     @Test func percentileInterpolatesLikeNumpy() {
         // numpy.percentile([3, 1, 4, 1, 5], 30) == 1.4 and (.., 90) == 4.6
         let sorted: [Float] = [1, 1, 3, 4, 5]
-        #expect(abs(IntensityPreparation.percentile(30, ofSorted: sorted) - 1.4) < 1e-9)
-        #expect(abs(IntensityPreparation.percentile(90, ofSorted: sorted) - 4.6) < 1e-9)
+        #expect(abs(VoxelStatistics.percentile(30, ofSorted: sorted) - 1.4) < 1e-9)
+        #expect(abs(VoxelStatistics.percentile(90, ofSorted: sorted) - 4.6) < 1e-9)
     }
 
     @Test func nonFiniteVoxelsCountAsZero() {
