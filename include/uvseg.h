@@ -336,6 +336,14 @@ uvs_status uvs_options_set_percentiles(uvs_options *options, double lower, doubl
 uvs_status uvs_options_set_ct_window(uvs_options *options, double level, double width);
 
 /*
+ * 1: before the percentiles, divide each volume (query and support alike) by its estimated bias
+ * field, the smooth multiplicative intensity non-uniformity of MR coils: log intensities are
+ * classified into three tissue classes (k-means) and what the classes leave unexplained is
+ * smoothed (Gaussian, 30 mm) on a grid of about 4 mm, in six rounds [1]. Never with a CT window.
+ */
+uvs_status uvs_options_set_bias_correction(uvs_options *options, int32_t enabled);
+
+/*
  * The square size slices are scaled to for the network: 1 to 1024 and a multiple of
  * uvs_model_size_multiple(), or 0 [the default] for the model's own size: the one its checkpoint
  * declares in the safetensors metadata "uvseg.input_size", else 128 (the published model's).

@@ -73,6 +73,11 @@ struct SegmentationArguments: ParsableArguments {
     @Option(parsing: .unconditional, help: "CT window LEVEL,WIDTH in HU, used instead of percentiles.")
     var ctWindow: String?
 
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Divide each MR volume by its estimated bias field (smooth intensity non-uniformity) first; never with --ct-window.")
+    var biasCorrection = SegmentationOptions().biasCorrection
+
     @Option(parsing: .unconditional, help: "Threads of the network and the alignment (default: every core); results do not depend on it.")
     var threads: Int?
 
@@ -99,6 +104,7 @@ struct SegmentationArguments: ParsableArguments {
         options.method = method
         options.fusion = fusion
         options.threads = threads ?? 0
+        options.biasCorrection = biasCorrection
         if let ctWindow {
             let values = try Self.pair(ctWindow, "--ct-window")
             options.intensity = .window(level: values.0, width: values.1)

@@ -144,7 +144,7 @@ public struct VolumeSegmenter: Sendable {
         for (index, member) in support.enumerated() {
             try progress.report(Double(index) / Double(support.count), .preparing)
             cases.append(try PreparedCase.oriented(
-                member.image, prepared: options.intensity.prepare(member.image.voxels),
+                member.image, prepared: options.preparedIntensities(of: member.image),
                 labels: member.labels.labels.map(Float.init)).prepared)
         }
         return cases
@@ -217,7 +217,7 @@ public struct VolumeSegmenter: Sendable {
         progress planesProgress: ProgressReporter
     ) throws(UVSegError) -> [[Float]] {
         let (preparedQuery, queryReorientation) = try PreparedCase.oriented(
-            query, prepared: options.intensity.prepare(query.voxels), labels: [])
+            query, prepared: options.preparedIntensities(of: query), labels: [])
         // The sum over planes, then (divided in place) the mean.
         var probabilities = [[Float]](repeating: [Float](repeating: 0, count: query.voxels.count), count: labels.count)
         let planes = options.planesToSegment(spacings: [preparedQuery.spacing] + preparedSupport.map(\.spacing))

@@ -71,6 +71,57 @@ def test_settings_reach_the_library(model, cases):
     np.testing.assert_array_equal(automatic.probabilities[1].to_numpy(), axial.probabilities[1].to_numpy())
 
 
+@pytest.fixture
+def biased_query(cases, tmp_path):
+    """The first case's query under a strong left-right intensity field."""
+    source = nib.load(cases[0][0])
+    field = np.exp(np.linspace(-0.6, 0.6, source.shape[0]))[:, None, None].astype(np.float32)
+    biased = tmp_path / "biased.nii.gz"
+    nib.save(nib.Nifti1Image(np.asanyarray(source.dataobj) * field, source.affine), biased)
+    return biased
+
+
+def test_bias_correction_is_on_by_default_and_never_with_a_ct_window(model, cases, biased_query):
+    """Correcting the field changes what the network reads; with a CT window the setting changes
+    nothing."""
+    _, *support = cases
+    images, label_maps = [image for image, _ in support], [labels for _, labels in support]
+    biased = biased_query
+
+    def probabilities(**settings):
+        return uvseg.segment(model, biased, images, label_maps, labels=[1], **QUICK,
+                             **settings).probabilities[1].to_numpy()
+
+    default, on, off = probabilities(), probabilities(bias_correction=True), probabilities(bias_correction=False)
+    np.testing.assert_array_equal(default, on)
+    assert np.abs(on - off).max() > 1e-3
+    window = dict(ct_window=(100.0, 200.0))
+    np.testing.assert_array_equal(probabilities(bias_correction=True, **window),
+                                  probabilities(bias_correction=False, **window))
+
+
+
+def test_the_commands_bias_correction_flags_are_the_setting(model, cases, biased_query, tmp_path):
+    """`--no-bias-correction` is bias_correction=False, and the default is True."""
+    _, *support = cases
+    query = biased_query
+    images, label_maps = [image for image, _ in support], [labels for _, labels in support]
+    written = []
+    for flag, setting in [([], True), (["--no-bias-correction"], False)]:
+        out = tmp_path / f"command{len(flag)}.nii"
+        command = [str(COMMAND), "segment", "--weights", str(WEIGHTS), "--query", str(query), "--align", "none",
+                   "--method", "network", "--support-size", "3", "--labels", "1", "--out", str(tmp_path / "l.nii"),
+                   "--probabilities", str(out), "--quiet", *flag]
+        command += [argument for image, labels in support for argument in ("--support", f"{image}:{labels}")]
+        completed = subprocess.run(command, capture_output=True, text=True)
+        assert completed.returncode == 0, completed.stderr
+        ours = uvseg.segment(model, query, images, label_maps, align="none", method="network", support_size=3,
+                             labels=[1], bias_correction=setting)
+        written.append(np.asanyarray(nib.load(out).dataobj))
+        np.testing.assert_array_equal(written[-1], ours.probabilities[1].to_numpy())
+    assert not np.array_equal(*written)
+
+
 def test_progress_is_reported_and_can_cancel(model, cases):
     (query, _), *support = cases
     images, label_maps = [image for image, _ in support], [labels for _, labels in support]

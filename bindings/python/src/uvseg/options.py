@@ -77,6 +77,7 @@ _SETTERS: Dict[str, Tuple[CFunction, Callable[[Any], tuple]]] = {
     "seed": (_setter("seed", ctypes.c_uint64), lambda value: (int(value),)),
     "percentiles": (_setter("percentiles", _f64, _f64), _pair),
     "ct_window": (_setter("ct_window", _f64, _f64), _pair),
+    "bias_correction": (_setter("bias_correction", _i32), _flag),
     "input_size": (_setter("input_size", _i32), _int32("input_size")),
     "threads": (_setter("threads", _i32), _int32("threads")),
 }

@@ -88,7 +88,8 @@ def segment(model: Model, query: VolumeLike, support_images: Sequence[VolumeLike
             labels: Optional[Sequence[int]] = None, largest_component: Optional[bool] = None,
             fill_holes: Optional[bool] = None, seed: Optional[int] = None,
             percentiles: Optional[Tuple[float, float]] = None,
-            ct_window: Optional[Tuple[float, float]] = None, input_size: Optional[int] = None,
+            ct_window: Optional[Tuple[float, float]] = None, bias_correction: Optional[bool] = None,
+            input_size: Optional[int] = None,
             threads: Optional[int] = None,
             progress: Optional[ProgressCallback] = None) -> Segmentation:
     """Segments a query volume from labelled support volumes (uvs_segment_volume).
@@ -118,6 +119,8 @@ def segment(model: Model, query: VolumeLike, support_images: Sequence[VolumeLike
         seed               seed of every random choice [0]
         percentiles        intensity clipping percentiles (lower, upper) [(0.5, 99.5)]
         ct_window          for CT instead: (level, width) in HU
+        bias_correction    divide each MR volume by its estimated bias field first [True; never
+                           with ct_window]
         input_size         the square size slices are scaled to for the network [0: the model's own]
         threads            threads of each prediction [every core]; results do not depend on it
 
@@ -134,7 +137,8 @@ def segment(model: Model, query: VolumeLike, support_images: Sequence[VolumeLike
     settings = dict(align=align, method=method, fusion=fusion, plane=plane, strategy=strategy, support_size=support_size, empty_share=empty_share,
                     ensemble=ensemble, flip_augmentation=flip_augmentation, labels=labels,
                     largest_component=largest_component, fill_holes=fill_holes, seed=seed,
-                    percentiles=percentiles, ct_window=ct_window, input_size=input_size, threads=threads)
+                    percentiles=percentiles, ct_window=ct_window, bias_correction=bias_correction,
+                    input_size=input_size, threads=threads)
     handle = ctypes.c_void_p()
     with Options(settings, progress) as options:
         options.call(_segment_volume, model.handle, query_volume.handle, volume_handles(images),
