@@ -50,9 +50,9 @@ public enum BiasFieldCorrection {
     }
 
     /// Divides `voxels` (laid out on `size`, i fastest, voxel sizes `spacing` in mm) by their
-    /// estimated bias field, scaled to a mean of 1 over the head. NaN and infinite voxels count as 0
-    /// in the estimate and stay as they are. A volume without enough positive voxels to tell a head
-    /// from its background is left unchanged.
+    /// estimated bias field, whose logarithm averages 0 over the head. NaN and infinite voxels
+    /// count as 0 in the estimate and stay as they are. A volume without enough positive voxels to
+    /// tell a head from its background is left unchanged.
     public static func correct(_ voxels: inout [Float], size: GridSize, spacing: [Double]) {
         let coarse = CoarseGrid(size: size, spacing: spacing)
         guard voxels.count == size.voxelCount,
