@@ -91,7 +91,9 @@ def generated(model, size: int, tasks: int, families=FAMILIES, support_sizes=SUP
               batch: int = 8, targets: int = 1) -> dict:
     """Held-out Dice per support size and family of `model` on tasks drawn at `size` pixels; the
     SEVERAL_TARGET_FAMILIES' tasks with `targets` targets each, scored after uvseg's decision
-    (every target one item, `tasks` items per family)."""
+    (every target one item, `tasks` items per family, so a whole number of tasks)."""
+    if tasks % targets:
+        raise ValueError(f"{tasks} items are not a whole number of tasks of {targets} targets")
     sampler = data.sampler(size, heldout=True, phantoms=20)
     out = {}
     for s in support_sizes:
@@ -188,7 +190,7 @@ def demo(model, size: int, folder: Path, label: int, support: int, strategy: str
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--weights", type=Path, required=True, help=".safetensors or a training checkpoint.pt")
-    p.add_argument("--tasks", type=int, default=48, help="generated tasks per support size and family")
+    p.add_argument("--tasks", type=int, default=48, help="generated items per support size and family (with --targets T: T per task)")
     p.add_argument("--demo", type=Path, help="folder of <case>_image.nii.gz / <case>_label.nii.gz")
     p.add_argument("--skip-generated", action="store_true")
     p.add_argument("--families", nargs="+", choices=FAMILIES, default=list(FAMILIES),
@@ -204,6 +206,8 @@ def main():
     p.add_argument("--json", type=Path, help="also write the report here")
     p.add_argument("--threads", type=int, default=1)
     args = p.parse_args()
+    if args.tasks % args.targets:
+        p.error("--tasks must be a multiple of --targets: the targets of a task are scored together")
     torch.set_num_threads(args.threads)
     model, size = load(args.weights)
     report = {"weights": str(args.weights), "input_size": size}

@@ -1,5 +1,6 @@
 """evaluate.py's generated tasks, split by where the target shows."""
 import evaluate
+import pytest
 import torch
 
 
@@ -58,3 +59,6 @@ def test_tasks_of_several_targets_are_scored_after_the_decision():
     # the mean is at most a third, while marking everything scores each target alone above 0
     assert chosen[4]["anatomy"] <= 1 / 3 + 1e-6
     assert alone[4]["anatomy"] > chosen[4]["anatomy"]
+    # a task's targets are scored together: items that are not whole tasks are refused
+    with pytest.raises(ValueError, match="whole number of tasks of 3 targets"):
+        evaluate.generated(marks_everything, 64, 10, families=("anatomy",), support_sizes=(4,), targets=3)
