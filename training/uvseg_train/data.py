@@ -81,7 +81,8 @@ class StepBatches(Dataset):
     def __getitem__(self, step: int):
         if self._samplers is None:
             native = sampler(self.size, heldout=False, phantoms=self.phantoms, mix=self.mix)
-            self._samplers = (native, TaskSampler(self.coarse_size, native.phantoms, self.mix))
+            coarse = TaskSampler(self.coarse_size, native.phantoms, self.mix) if self.coarse else None
+            self._samplers = (native, coarse)
         rng = np.random.default_rng([self.seed, step])
         s = support_size(rng, self.max_support)
         # drawn only when asked for, so that runs without such steps draw what they always did
