@@ -83,8 +83,11 @@ public enum BiasFieldCorrection {
         let headIndices = foreground.indices.filter { foreground[$0] }
         guard headIndices.count >= smallestForeground else { return nil }
         let logarithm = means.map { log(max($0, .leastNormalMagnitude)) }
-        let smoothing = GaussianSmoothing(sigmas: SIMD3(smoothingMM / coarse.spacing.x, smoothingMM / coarse.spacing.y,
-                                                        smoothingMM / coarse.spacing.z))
+        // A Gaussian wider than the grid is flat on it: bounding it bounds its taps.
+        let axes = coarse.size.axes
+        let smoothing = GaussianSmoothing(sigmas: SIMD3((0..<3).map { axis in
+            min(smoothingMM / coarse.spacing[axis], Double(axes[axis]))
+        }))
         let serial = ParallelParts(threadCount: 1)
         var scratch = [Float](repeating: 0, count: means.count)
         // Normalised convolution: the smoothed residual divided by the smoothed head mask, so the
@@ -158,8 +161,10 @@ struct CoarseGrid {
             let value = axis < fineSpacing.count ? fineSpacing[axis] : 1
             return value.isFinite && value > 0 ? value : 1
         }
+        // Bounded by the axis's length before it becomes an Int: a hostile header's voxel size may
+        // be any positive number.
         let factors = (0..<3).map { axis in
-            max(1, min(Int((BiasFieldCorrection.coarseSpacingMM / spacings[axis]).rounded()), lengths[axis]))
+            max(1, Int(min((BiasFieldCorrection.coarseSpacingMM / spacings[axis]).rounded(), Double(lengths[axis]))))
         }
         self.factors = SIMD3(factors)
         size = GridSize(i: max(1, lengths[0] / factors[0]), j: max(1, lengths[1] / factors[1]), k: max(1, lengths[2] / factors[2]))

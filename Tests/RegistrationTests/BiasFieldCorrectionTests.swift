@@ -130,6 +130,16 @@ struct BiasFieldCorrectionTests {
         }
     }
 
+    @Test("voxel sizes from a hostile header neither trap nor spread the smoothing without bound")
+    func extremeVoxelSizes() {
+        let (biased, _, _) = Self.volume(field: true)
+        for spacing in [[1e-300, 1e-300, 1e-300], [1e300, 1e300, 1e300], [1e-30, 2, 1e30]] {
+            var corrected = biased
+            BiasFieldCorrection.correct(&corrected, size: Self.size, spacing: spacing)
+            #expect(corrected.allSatisfy { $0.isFinite })
+        }
+    }
+
     @Test("the coarse grid is about 4 mm and its working memory is bounded without overflow")
     func coarseGrid() {
         let grid = CoarseGrid(size: GridSize(i: 193, j: 229, k: 50), spacing: [1, 1, 3.5])
