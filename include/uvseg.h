@@ -340,6 +340,7 @@ uvs_status uvs_options_set_ct_window(uvs_options *options, double level, double 
  * field, the smooth multiplicative intensity non-uniformity of MR coils: log intensities are
  * classified into three tissue classes (k-means) and what the classes leave unexplained is
  * smoothed (Gaussian, 30 mm) on a grid of about 4 mm, in six rounds [1]. Never with a CT window.
+ * Only what the network reads changes: alignment and label fusion read the volumes as given.
  */
 uvs_status uvs_options_set_bias_correction(uvs_options *options, int32_t enabled);
 
