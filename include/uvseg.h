@@ -336,11 +336,11 @@ uvs_status uvs_options_set_percentiles(uvs_options *options, double lower, doubl
 uvs_status uvs_options_set_ct_window(uvs_options *options, double level, double width);
 
 /*
- * 1: before the percentiles, divide each volume (query and support alike) by its estimated bias
- * field, the smooth multiplicative intensity non-uniformity of MR coils: log intensities are
- * classified into three tissue classes (k-means) and what the classes leave unexplained is
- * smoothed (Gaussian, 30 mm) on a grid of about 4 mm, in six rounds [1]. Never with a CT window.
- * Only what the network reads changes: alignment and label fusion read the volumes as given.
+ * 1: first divide each volume (query and support alike) by its estimated bias field, the smooth
+ * multiplicative intensity non-uniformity of MR coils: log intensities are classified into three
+ * tissue classes (k-means) and what the classes leave unexplained is smoothed (Gaussian, 30 mm)
+ * on a grid of about 4 mm, in six rounds [1]. Never with a CT window. Alignment, the atlas's
+ * fusion weights and the network all read the corrected volumes.
  */
 uvs_status uvs_options_set_bias_correction(uvs_options *options, int32_t enabled);
 
@@ -508,7 +508,9 @@ uvs_status uvs_volume_write_probability_maps(const uvs_volume *reference, const 
 
 /*
  * Segments a 3-D query volume from labelled support volumes (see the options above):
- *   1. every input is checked before any work (see Errors);
+ *   1. every input is checked before any work (see Errors); with percentiles, the query and
+ *      support images are divided by their estimated bias field (uvs_options_set_bias_correction)
+ *      before anything below reads them;
  *   2. with an alignment, each support volume is registered to the query and resampled onto its
  *      grid (uvs_options_set_alignment); a label no aligned support volume still shows lies
  *      outside the query's field of view and gets probability 0;
@@ -547,7 +549,7 @@ uvs_status uvs_volume_write_probability_maps(const uvs_volume *reference, const 
  * than 1000 times apart)), UVS_ERROR_BAD_FORMAT (an affine that gives an axis no direction),
  * UVS_ERROR_OUT_OF_MEMORY (the call would need more than the model's memory limit of 4 GiB,
  * shared by every structure the inputs size (prepared volumes, support pool, canvases, per-label
- * probabilities) and the network's working memory; checked in step 1, the message names what
+ * probabilities, bias-corrected copies) and the network's working memory; checked in step 1, the message names what
  * would not fit and its size), UVS_ERROR_CANCELLED. *out_result is left untouched on failure.
  */
 typedef struct uvs_segmentation uvs_segmentation;

@@ -1,6 +1,5 @@
 import Diagnostics
 import NIfTI
-import Registration
 
 /// The memory one volume segmentation needs for what its inputs size, charged to the call's
 /// `MemoryBudget` before any of it is made: inputs too large for the limit fail at once, with a
@@ -21,8 +20,6 @@ struct SegmentationFootprint {
     let query: GridSize, support: [GridSize]
     /// The planes the volumes are segmented along.
     let planes: [AnatomicalPlane]
-    /// The most working values the bias-field correction of one of the volumes holds.
-    let correctionFloats: Int
 
     /// Bytes of a support pool candidate besides its canvases: its fields and the arrays' headers.
     static let candidateOverhead = 256
@@ -46,9 +43,6 @@ struct SegmentationFootprint {
         }
         self.query = queryGrid.rasSize
         self.support = supportGrids.map(\.rasSize)
-        correctionFloats = ([query] + support.map(\.image)).map { volume in
-            BiasFieldCorrection.workingFloats(size: volume.size, spacing: volume.geometry.spacing)
-        }.reduce(0, max)
         planes = options.planesToSegment(spacings: [queryGrid.rasSpacing] + supportGrids.map(\.rasSpacing))
     }
 
@@ -63,11 +57,9 @@ struct SegmentationFootprint {
         try budget.charge(
             Self.product(supportVoxels, 2), of: float,
             for: "the prepared support volumes (\(supportVoxels) voxels, image and labels)")
-        // Preparing a volume holds two more arrays of its voxels while its RAS+ copies are made,
-        // and one more with the bias-field correction's coarse grid while it is corrected.
+        // Preparing a volume holds two more arrays of its voxels while its RAS+ copies are made.
         let largest = support.map(\.voxelCount).reduce(queryVoxels, max)
-        let preparing = options.correctsBiasField
-            ? Self.sum(Self.product(largest, 3), correctionFloats) : Self.product(largest, 2)
+        let preparing = Self.product(largest, 2)
         try budget.charge(preparing, of: float, for: "preparing the intensities of a volume of \(largest) voxels")
         budget.release(preparing, of: float)
         try budget.charge(

@@ -29,9 +29,10 @@ public struct SegmentationOptions: Sendable, Equatable {
     public var seed: UInt64 = 0
     /// How query and support intensities are brought to [0, 1].
     public var intensity: IntensityPreparation = .standard
-    /// Divide each volume (query and support alike) by its estimated MR bias field before its
-    /// intensities are scaled (`BiasFieldCorrection`). Only with percentile scaling: a CT window's
-    /// Hounsfield units carry no such field.
+    /// Divide each volume (query and support alike) by its estimated MR bias field before
+    /// anything reads it: alignment, the atlas's fusion weights and the network
+    /// (`BiasFieldCorrection`). Only with percentile scaling: a CT window's Hounsfield units carry
+    /// no such field.
     public var biasCorrection: Bool = true
     /// How support volumes are brought onto the query before slices are chosen or labels carried.
     public var alignment: SupportAlignment = .deformable

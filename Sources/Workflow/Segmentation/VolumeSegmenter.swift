@@ -5,7 +5,8 @@ import Network
 /// Segments a 3-D query volume from labelled support volumes with a 2-D in-context model.
 ///
 /// The steps: check every input and charge the memory the call needs to one `MemoryBudget` of the
-/// model's `memoryLimit` (before any heavy work); prepare intensities; per plane, reorient
+/// model's `memoryLimit` (before any heavy work); correct MR volumes' bias fields (before
+/// alignment and the atlas too); prepare intensities; per plane, reorient
 /// query and support to RAS+, cut them into slices, place the slices on the model's canvas, choose
 /// a support set per query slice and label, run the model (per ensemble member, and mirrored for
 /// flip augmentation), bring the probabilities back to the native slices and the native grid;
@@ -44,6 +45,7 @@ public struct VolumeSegmenter: Sendable {
     ) throws(UVSegError) -> (labels: [Int32], budget: MemoryBudget) {
         let labels = try checkedLabels(query: query, support: support).labels
         var budget = MemoryBudget(limit: model.memoryLimit)
+        try options.chargeBiasCorrection(of: [query] + support.map(\.image), to: &budget)
         try budget.charge(
             AlignedSupport.bytes(query: query, supportCount: support.count, labelCount: labels.count, options: options),
             of: 1, for: "the support volumes aligned to the query and the atlas's sums")
@@ -51,15 +53,19 @@ public struct VolumeSegmenter: Sendable {
     }
 
     /// `check`'s labels, and the working memory each model call may use: what the call's budget
-    /// leaves once `precharged` bytes and the workflow's own structures are charged.
+    /// leaves once the bias-corrected copies of the volumes and the workflow's own structures are
+    /// charged.
     private func plan(
         query: Volume, support: [LabelledVolume]
     ) throws(UVSegError) -> (labels: [Int32], modelMemoryLimit: Int) {
         let (labels, supportLabelCount) = try checkedLabels(query: query, support: support)
+        var corrected = MemoryBudget(limit: model.memoryLimit)
+        try options.chargeBiasCorrection(of: [query] + support.map(\.image), to: &corrected)
         return (
             labels,
             try modelMemoryLimit(
-                query: query, support: support, labelCount: labels.count, supportLabelCount: supportLabelCount))
+                query: query, support: support, labelCount: labels.count, supportLabelCount: supportLabelCount,
+                precharged: corrected.charged))
     }
 
     /// The working memory each model call may use when `labelCount` labels are segmented from
@@ -71,7 +77,7 @@ public struct VolumeSegmenter: Sendable {
             query: query, support: support, labelCount: labelCount, supportLabelCount: supportLabelCount,
             options: options, side: model.inputSize)
         var budget = MemoryBudget(limit: model.memoryLimit)
-        try budget.charge(precharged, of: 1, for: "the support volumes aligned to the query")
+        try budget.charge(precharged, of: 1, for: "the volumes the call already holds (bias-corrected, aligned)")
         return try footprint.charge(into: &budget, model: model)
     }
 
@@ -129,6 +135,7 @@ public struct VolumeSegmenter: Sendable {
     public func prepare(
         support: [LabelledVolume], progress: ProgressReporter = .silent
     ) throws(UVSegError) -> PreparedSupport {
+        let support = try options.biasCorrected(support)
         // Aligned support is prepared per query, once it is on the query's grid.
         guard usesSupportAsStored else { return PreparedSupport(volumes: support, cases: []) }
         return PreparedSupport(volumes: support, cases: try preparedCases(support, progress: progress))
@@ -144,7 +151,7 @@ public struct VolumeSegmenter: Sendable {
         for (index, member) in support.enumerated() {
             try progress.report(Double(index) / Double(support.count), .preparing)
             cases.append(try PreparedCase.oriented(
-                member.image, prepared: options.preparedIntensities(of: member.image),
+                member.image, prepared: options.intensity.prepare(member.image.voxels),
                 labels: member.labels.labels.map(Float.init)).prepared)
         }
         return cases
@@ -155,6 +162,7 @@ public struct VolumeSegmenter: Sendable {
     public func segment(
         query: Volume, support: PreparedSupport, progress: ProgressReporter = .silent
     ) throws(UVSegError) -> SegmentationResult {
+        let query = options.biasCorrected(query)
         guard usesSupportAsStored else { return try segmentAligned(query: query, support: support.volumes, progress: progress) }
         let (labels, modelMemoryLimit) = try plan(query: query, support: support.volumes)
         try progress.report(0.05, .preparing)
@@ -217,7 +225,7 @@ public struct VolumeSegmenter: Sendable {
         progress planesProgress: ProgressReporter
     ) throws(UVSegError) -> [[Float]] {
         let (preparedQuery, queryReorientation) = try PreparedCase.oriented(
-            query, prepared: options.preparedIntensities(of: query), labels: [])
+            query, prepared: options.intensity.prepare(query.voxels), labels: [])
         // The sum over planes, then (divided in place) the mean.
         var probabilities = [[Float]](repeating: [Float](repeating: 0, count: query.voxels.count), count: labels.count)
         let planes = options.planesToSegment(spacings: [preparedQuery.spacing] + preparedSupport.map(\.spacing))

@@ -26,7 +26,9 @@ import Testing
         let support = [try phantom.labelledVolume(.ras)]
         let footprint = try SegmentationFootprint(
             query: query, support: support, labelCount: 1, supportLabelCount: 1, options: options, side: side)
+        // The segmenter charges the volumes' bias-corrected copies first.
         var budget = MemoryBudget(limit: limit)
+        try options.chargeBiasCorrection(of: [query] + support.map(\.image), to: &budget)
         return try footprint.charge(into: &budget, model: IdentityModel(inputSize: side))
     }
 

@@ -82,8 +82,8 @@ def biased_query(cases, tmp_path):
 
 
 def test_bias_correction_is_on_by_default_and_never_with_a_ct_window(model, cases, biased_query):
-    """Correcting the field changes what the network reads; with a CT window the setting changes
-    nothing."""
+    """Correcting the field changes what the network and the alignment read; with a CT window the
+    setting changes nothing."""
     _, *support = cases
     images, label_maps = [image for image, _ in support], [labels for _, labels in support]
     biased = biased_query
@@ -94,6 +94,11 @@ def test_bias_correction_is_on_by_default_and_never_with_a_ct_window(model, case
 
     default, on, off = probabilities(), probabilities(bias_correction=True), probabilities(bias_correction=False)
     np.testing.assert_array_equal(default, on)
+    assert np.abs(on - off).max() > 1e-3
+    # registration and the atlas's fusion weights read the corrected volumes too
+    atlas = dict(align="affine", method="atlas", labels=[1])
+    on, off = (uvseg.segment(model, biased, images, label_maps, bias_correction=setting, **atlas)
+               .probabilities[1].to_numpy() for setting in (True, False))
     assert np.abs(on - off).max() > 1e-3
     window = dict(ct_window=(100.0, 200.0))
     np.testing.assert_array_equal(probabilities(bias_correction=True, **window),
