@@ -77,7 +77,7 @@ public enum BiasFieldCorrection {
     /// The log of the bias field on the coarse grid (mean 0 over the head), or nil when the head
     /// cannot be told from the background.
     static func estimatedLogField(_ means: [Float], on coarse: CoarseGrid) -> [Float]? {
-        let high = percentile(99, of: means)
+        let high = VoxelStatistics.percentile(99, ofSorted: means.sorted())
         guard high > 0 else { return nil }
         let foreground = means.map { $0 > foregroundShare * Float(high) }
         let headIndices = foreground.indices.filter { foreground[$0] }
@@ -139,10 +139,6 @@ public enum BiasFieldCorrection {
 
     private static func nearest(_ value: Float, among centres: [Float]) -> Float {
         centres[nearestIndex(value, among: centres)]
-    }
-
-    private static func percentile(_ p: Double, of values: [Float]) -> Double {
-        VoxelStatistics.percentile(p, ofSorted: values.sorted())
     }
 }
 
