@@ -105,7 +105,6 @@ def test_bias_correction_is_on_by_default_and_never_with_a_ct_window(model, case
                                   probabilities(bias_correction=False, **window))
 
 
-
 def test_the_commands_bias_correction_flags_are_the_setting(model, cases, biased_query, tmp_path):
     """`--no-bias-correction` is bias_correction=False, and the default is True."""
     _, *support = cases
