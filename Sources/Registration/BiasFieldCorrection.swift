@@ -16,7 +16,8 @@ import NIfTI
 /// not of the last round's correction, and the smoothing pulls it towards the head's mean, so about
 /// 40 % of a head-wide gradient is removed (`BiasFieldCorrectionTests`). Removing it in full
 /// (each round adding to the last) helped real-scan white matter no more and cost grey matter
-/// (`QUALITY.md`, "Bias-field correction").
+/// (`QUALITY.md`, "Bias-field correction"); `completely` does that, for an intensity model of
+/// the tissue classes, which wants each class even across the head (`IntensityRefinement`).
 ///
 /// The field is smooth (`smoothingMM`), so it is estimated on a grid of about `coarseSpacingMM`
 /// voxels (block means) and carried back by trilinear interpolation: little memory and time
@@ -52,11 +53,13 @@ public enum BiasFieldCorrection {
     /// Divides `voxels` (laid out on `size`, i fastest, voxel sizes `spacing` in mm) by their
     /// estimated bias field, whose logarithm averages 0 over the head. NaN and infinite voxels
     /// count as 0 in the estimate and stay as they are. A volume without enough positive voxels to
-    /// tell a head from its background is left unchanged.
-    public static func correct(_ voxels: inout [Float], size: GridSize, spacing: [Double]) {
+    /// tell a head from its background is left unchanged. `completely`: each round smooths what the
+    /// classes leave of the last round's correction and adds it to the field, as N3's iterations
+    /// do, which removes nearly all of a smooth field instead of about 40 % of it.
+    public static func correct(_ voxels: inout [Float], size: GridSize, spacing: [Double], completely: Bool = false) {
         let coarse = CoarseGrid(size: size, spacing: spacing)
         guard voxels.count == size.voxelCount,
-              let logField = estimatedLogField(coarse.means(of: voxels, size: size), on: coarse)
+              let logField = estimatedLogField(coarse.means(of: voxels, size: size), on: coarse, completely: completely)
         else { return }
         logField.withUnsafeBufferPointer { field in
             let sampler = TrilinearSampler(field, size: (coarse.size.i, coarse.size.j, coarse.size.k))
@@ -75,8 +78,8 @@ public enum BiasFieldCorrection {
     }
 
     /// The log of the bias field on the coarse grid (mean 0 over the head), or nil when the head
-    /// cannot be told from the background.
-    static func estimatedLogField(_ means: [Float], on coarse: CoarseGrid) -> [Float]? {
+    /// cannot be told from the background; `completely` as in `correct`.
+    static func estimatedLogField(_ means: [Float], on coarse: CoarseGrid, completely: Bool = false) -> [Float]? {
         let high = VoxelStatistics.percentile(99, ofSorted: means.sorted())
         guard high > 0 else { return nil }
         let foreground = means.map { $0 > foregroundShare * Float(high) }
@@ -101,11 +104,13 @@ public enum BiasFieldCorrection {
             let centres = kMeansCentres(of: corrected)
             var residual = [Float](repeating: 0, count: means.count)
             for (position, index) in headIndices.enumerated() {
-                residual[index] = logarithm[index] - nearest(corrected[position], among: centres)
+                let observed = completely ? corrected[position] : logarithm[index]
+                residual[index] = observed - nearest(corrected[position], among: centres)
             }
             smoothing.apply(to: &residual, size: coarse.size, scratch: &scratch, parallel: serial)
             for index in field.indices {
-                field[index] = weight[index] > 1e-3 ? residual[index] / weight[index] : 0
+                let smooth = weight[index] > 1e-3 ? residual[index] / weight[index] : 0
+                field[index] = completely ? field[index] + smooth : smooth
             }
             let mean = headIndices.reduce(0.0) { $0 + Double(field[$1]) } / Double(headIndices.count)
             for index in field.indices { field[index] -= Float(mean) }
