@@ -7,12 +7,12 @@ import NIfTI
 
 /// Separable Gaussian smoothing of values on a grid, with edges extended (the value at the border
 /// continues outwards), so that a smoothed image or displacement field keeps its level at the edges.
-struct GaussianSmoothing {
+public struct GaussianSmoothing {
     /// The standard deviation along i, j, k, in voxels; 0 leaves an axis alone.
     let sigmas: SIMD3<Double>
 
     /// Normalised taps from -radius to +radius, radius = ceil(3 sigma).
-    static func taps(sigma: Double) -> [Float] {
+    public static func taps(sigma: Double) -> [Float] {
         let radius = Int((3 * sigma).rounded(.up))
         let weights = (-radius...radius).map { exp(-Double($0 * $0) / (2 * sigma * sigma)) }
         let total = weights.reduce(0, +)

@@ -47,8 +47,9 @@ def test_segment_writes_maps_on_the_query_grid(uvseg_command, data):
     assert maps.get_data_dtype() == np.float32
     values = np.asarray(maps.dataobj)
     assert values.min() >= 0 and values.max() <= 1
-    # The label map follows the probabilities: the most probable label above 0.5, else 0.
-    expected = np.where(values.max(axis=3) > 0.5, values.argmax(axis=3) + 1, 0)
+    # The label map follows the (refined) probabilities: the most probable of background, 1 minus
+    # their sum, and the labels.
+    expected = np.concatenate([1 - values.sum(axis=3, keepdims=True), values], axis=3).argmax(axis=3)
     assert np.array_equal(np.asarray(labels.dataobj), expected)
     assert sorted(p.name for p in out.parent.iterdir()) == ["labels.nii.gz", "probabilities.nii"]
 

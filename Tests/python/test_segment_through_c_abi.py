@@ -69,7 +69,8 @@ def test_segmentation_outputs_lie_on_the_query_grid(api, setup):
     assert values == [1, 2]
     assert np.allclose(np.array(affine).reshape(4, 4), nib.load(query_paths[0]).affine)
     stacked = np.stack(maps)
-    assert np.array_equal(labelled, np.where(stacked.max(0) > 0.5, stacked.argmax(0) + 1, 0))
+    # The most probable of background (1 minus the refined probabilities' sum) and the labels.
+    assert np.array_equal(labelled, np.concatenate([1 - stacked.sum(0, keepdims=True), stacked]).argmax(0))
     fractions = [fraction for fraction, _ in seen]
     assert fractions == sorted(fractions) and fractions[-1] == 1
     assert {stage for _, stage in seen} == {"preparing", "segmenting", "combining"}

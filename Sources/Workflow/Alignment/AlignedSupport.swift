@@ -10,9 +10,16 @@ struct AlignedSupport {
     /// then arg-max); empty when the network does not run.
     let volumes: [LabelledVolume]
     /// The atlas's fused probabilities, one array per label; empty when the atlas does not run.
-    let atlasProbabilities: [[Float]]
+    private(set) var atlasProbabilities: [[Float]]
     /// Per support volume, how well it lined up; empty without alignment.
     let reports: [AlignmentReport]
+
+    /// The atlas's probabilities, handed over with their only reference (they are left empty
+    /// here), so that the caller can change them in place.
+    mutating func takeAtlasProbabilities() -> [[Float]] {
+        defer { atlasProbabilities = [] }
+        return atlasProbabilities
+    }
 
     /// The bytes aligning needs beyond registration's own: what lives through the call (the
     /// network's volumes on the query's grid; the atlas's sums) and, one support volume at a time,

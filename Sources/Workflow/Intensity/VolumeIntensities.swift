@@ -37,4 +37,32 @@ extension SegmentationOptions {
         try budget.charge(working, of: float, for: "estimating a volume's bias field (\(working) values)")
         budget.release(working, of: float)
     }
+
+    /// The intensities `IntensityRefinement` reads of `query` (already `biasCorrected`): its bias
+    /// field removed completely when `correctsBiasField` (the network's conservative correction
+    /// leaves tissue classes uneven across the head), prepared to [0, 1] as for the network.
+    func refinementIntensities(of query: Volume) -> [Float] {
+        guard correctsBiasField else { return intensity.prepare(query.voxels) }
+        var corrected = query.voxels
+        BiasFieldCorrection.correct(&corrected, size: query.size, spacing: query.geometry.spacing, completely: true)
+        return intensity.prepare(corrected)
+    }
+
+    /// Floats that refining the probabilities of `query` holds at its peak besides them: the
+    /// corrected copy, its bias field's estimate or the preparation's sorted copy and result, then
+    /// the intensities with their bins and band (bytes, under one float each).
+    func refinementWorkingFloats(of query: Volume) -> Int {
+        guard intensityRefinement else { return 0 }
+        let field = correctsBiasField
+            ? BiasFieldCorrection.workingFloats(size: query.size, spacing: query.geometry.spacing) : 0
+        return SegmentationFootprint.sum(SegmentationFootprint.product(query.voxels.count, 3), field)
+    }
+
+    /// Checks that `budget` has room for `floats` of refinement's working memory while it runs.
+    func chargeRefinement(_ floats: Int, to budget: inout MemoryBudget) throws(UVSegError) {
+        guard floats > 0 else { return }
+        let float = MemoryLayout<Float>.stride
+        try budget.charge(floats, of: float, for: "refining the probabilities by the query's intensities (\(floats) values)")
+        budget.release(floats, of: float)
+    }
 }

@@ -20,6 +20,8 @@ struct SegmentationFootprint {
     let query: GridSize, support: [GridSize]
     /// The planes the volumes are segmented along.
     let planes: [AnatomicalPlane]
+    /// What refining the probabilities by the query's intensities holds besides them, in floats.
+    let refinementFloats: Int
 
     /// Bytes of a support pool candidate besides its canvases: its fields and the arrays' headers.
     static let candidateOverhead = 256
@@ -44,6 +46,7 @@ struct SegmentationFootprint {
         self.query = queryGrid.rasSize
         self.support = supportGrids.map(\.rasSize)
         planes = options.planesToSegment(spacings: [queryGrid.rasSpacing] + supportGrids.map(\.rasSpacing))
+        refinementFloats = options.refinementWorkingFloats(of: query)
     }
 
     /// Charges the whole segmentation to `budget`, which ends holding its peak; returns the most
@@ -73,6 +76,7 @@ struct SegmentationFootprint {
             budget.release(budget.charged - charged, of: 1)
         }
 
+        try options.chargeRefinement(refinementFloats, to: &budget)
         let mapFloats = options.keepLargestComponent || options.fillHoles ? 6 : 2
         try budget.charge(
             Self.product(queryVoxels, mapFloats), of: float,

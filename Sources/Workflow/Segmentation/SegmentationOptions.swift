@@ -34,6 +34,11 @@ public struct SegmentationOptions: Sendable, Equatable {
     /// (`BiasFieldCorrection`). Only with percentile scaling: a CT window's Hounsfield units carry
     /// no such field.
     public var biasCorrection: Bool = true
+    /// Refine the probabilities with the query's own intensities (`IntensityRefinement`): they
+    /// become the prior of a per-query intensity model of background and each label, and each
+    /// voxel gets the most probable of background and the labels. Draws borders between tissues
+    /// of close intensity more exactly; off, a voxel gets the most probable label above 0.5.
+    public var intensityRefinement: Bool = true
     /// How support volumes are brought onto the query before slices are chosen or labels carried.
     public var alignment: SupportAlignment = .deformable
     /// What produces the probabilities: the network, atlas propagation, or both averaged.

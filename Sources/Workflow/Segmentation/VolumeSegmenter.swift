@@ -10,7 +10,8 @@ import Network
 /// query and support to RAS+, cut them into slices, place the slices on the model's canvas, choose
 /// a support set per query slice and label, run the model (per ensemble member, and mirrored for
 /// flip augmentation), bring the probabilities back to the native slices and the native grid;
-/// average over planes; label each voxel with the most probable label above 0.5; post-process.
+/// average over planes; refine the probabilities by the query's intensities; label each voxel with
+/// its most probable label; post-process.
 public struct VolumeSegmenter: Sendable {
     public let model: any InContextModel
     public let options: SegmentationOptions
@@ -49,6 +50,8 @@ public struct VolumeSegmenter: Sendable {
         try budget.charge(
             AlignedSupport.bytes(query: query, supportCount: support.count, labelCount: labels.count, options: options),
             of: 1, for: "the support volumes aligned to the query and the atlas's sums")
+        // With the network, its footprint charges the refinement.
+        if options.method == .atlas { try options.chargeRefinement(options.refinementWorkingFloats(of: query), to: &budget) }
         return (labels, budget)
     }
 
@@ -166,10 +169,10 @@ public struct VolumeSegmenter: Sendable {
         guard usesSupportAsStored else { return try segmentAligned(query: query, support: support.volumes, progress: progress) }
         let (labels, modelMemoryLimit) = try plan(query: query, support: support.volumes)
         try progress.report(0.05, .preparing)
-        let probabilities = try networkProbabilities(
+        var probabilities = try networkProbabilities(
             query: query, support: support.cases, labels: labels, modelMemoryLimit: modelMemoryLimit,
             progress: progress.part(from: 0.05, to: 0.95))
-        return try result(query: query, labels: labels, probabilities: probabilities, alignments: [], progress: progress)
+        return try result(query: query, labels: labels, probabilities: &probabilities, alignments: [], progress: progress)
     }
 
     /// Segments `query` with the support volumes first carried onto its grid: by the network on
@@ -182,13 +185,13 @@ public struct VolumeSegmenter: Sendable {
         try progress.report(0.05, .preparing)
         let usesNetwork = options.method != .atlas
         let alignmentShare = usesNetwork ? 0.4 : 0.9
-        let aligned = try AlignedSupport.align(
+        var aligned = try AlignedSupport.align(
             support, to: query, labels: labels, options: options, memoryLimit: budget.remaining,
             progress: progress.part(from: 0.05, to: 0.05 + alignmentShare))
         guard usesNetwork else {
+            var atlas = aligned.takeAtlasProbabilities()
             return try result(
-                query: query, labels: labels, probabilities: aligned.atlasProbabilities, alignments: aligned.reports,
-                progress: progress)
+                query: query, labels: labels, probabilities: &atlas, alignments: aligned.reports, progress: progress)
         }
         // A label the aligned support no longer shows lies outside the query's field of view: the
         // network finds none of it, as the atlas does.
@@ -216,7 +219,7 @@ public struct VolumeSegmenter: Sendable {
             }
         }
         return try result(
-            query: query, labels: labels, probabilities: probabilities, alignments: aligned.reports, progress: progress)
+            query: query, labels: labels, probabilities: &probabilities, alignments: aligned.reports, progress: progress)
     }
 
     /// Per label, the network's probabilities on the query's grid, averaged over planes.
@@ -264,16 +267,23 @@ public struct VolumeSegmenter: Sendable {
         return probabilities
     }
 
-    /// The finished result: the label map of `probabilities`, post-processed, and every volume
-    /// with the query's grid and header fields.
+    /// The finished result: `probabilities` refined (in place: the caller holds the only
+    /// reference to each array, so that none is copied), the label map they give, post-processed,
+    /// and every volume with the query's grid and header fields.
     private func result(
-        query: Volume, labels: [Int32], probabilities: [[Float]], alignments: [AlignmentReport],
+        query: Volume, labels: [Int32], probabilities: inout [[Float]], alignments: [AlignmentReport],
         progress: ProgressReporter
     ) throws(UVSegError) -> SegmentationResult {
         try progress.report(0.95, .combining)
+        if options.intensityRefinement {
+            IntensityRefinement.refine(
+                &probabilities, intensities: options.refinementIntensities(of: query), size: query.size)
+        }
         let labelMap = try postProcessed(
             LabelMap(Volume(
-                size: query.size, voxels: Self.mostProbableLabels(probabilities, labels: labels),
+                size: query.size,
+                voxels: Self.mostProbableLabels(
+                    probabilities, labels: labels, againstBackground: options.intensityRefinement),
                 geometry: query.geometry)))
         try progress.report(1, .combining)
         return SegmentationResult(
@@ -287,10 +297,15 @@ public struct VolumeSegmenter: Sendable {
     }
 
     /// Per voxel, the label whose probability is highest and above 0.5 (the first of equals), else 0.
-    static func mostProbableLabels(_ probabilities: [[Float]], labels: [Int32]) -> [Float] {
+    /// `againstBackground`: above background's probability, 1 minus the labels' sum, instead of
+    /// 0.5 (for probabilities that share one distribution with background, as refined ones do).
+    static func mostProbableLabels(
+        _ probabilities: [[Float]], labels: [Int32], againstBackground: Bool = false
+    ) -> [Float] {
         guard let count = probabilities.first?.count else { return [] }
         return (0..<count).map { voxel in
-            var best: (label: Int32, probability: Float) = (0, 0.5)
+            let background = againstBackground ? 1 - probabilities.reduce(0) { $0 + $1[voxel] } : 0.5
+            var best: (label: Int32, probability: Float) = (0, background)
             for (label, values) in zip(labels, probabilities) where values[voxel] > best.probability {
                 best = (label, values[voxel])
             }

@@ -105,7 +105,8 @@ import Testing
         let support = [try phantom.labelledVolume(.ras)]
         let model = IdentityModel(inputSize: 8)
         func probabilities(_ method: SegmentationMethod) throws -> [Float] {
-            try VolumeSegmenter(model: model, options: Self.options(.none, method))
+            // The probabilities as each method gives them, unrefined.
+            try VolumeSegmenter(model: model, options: Self.options(.none, method) { $0.intensityRefinement = false })
                 .segment(query: query, support: support).probabilities[0].volume.voxels
         }
         let (network, atlas, fused) = (try probabilities(.network), try probabilities(.atlas), try probabilities(.fused))
@@ -133,7 +134,12 @@ import Testing
         ]
         func dice(_ fusion: LabelFusion) throws -> Double {
             let result = try VolumeSegmenter(
-                model: IdentityModel(inputSize: 8), options: Self.options(.none, .atlas) { $0.fusion = fusion }
+                model: IdentityModel(inputSize: 8),
+                options: Self.options(.none, .atlas) { options in
+                    // What fusion alone makes of the labels: refinement would mend majority's too.
+                    options.fusion = fusion
+                    options.intensityRefinement = false
+                }
             ).segment(query: image, support: support)
             return RegistrationPhantom.dice(result.labelMap.volume, labels.volume, label: 1)
         }

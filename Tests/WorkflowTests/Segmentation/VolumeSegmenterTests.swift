@@ -9,9 +9,10 @@ import Testing
         -> SegmentationOptions
     {
         var options = SegmentationOptions()
-        // The network on the support as stored: what these tests check.
+        // The network on the support as stored, its own probabilities: what these tests check.
         options.alignment = .none
         options.method = .network
+        options.intensityRefinement = false
         options.planes = planes
         options.supportSize = 4
         configure(&options)
@@ -102,6 +103,29 @@ import Testing
         #expect(difference < 1e-6)
         #expect(model.calls - callsForOnePass == 6, "random support is shared by all 8 slices: one call per pass")
         #expect(model.supportCounts.allSatisfy { $0 == 4 })
+    }
+
+    /// The refined result is the network's probabilities refined by the bias-corrected query's
+    /// intensities for refinement, labelled against background.
+    @Test func refinementReadsTheCorrectedQuery() throws {
+        let phantom = Phantom.ellipsoid(size: [9, 12, 7], spacing: [1.2, 0.9, 1.5])
+        let (query, _) = try phantom.volumes(.lps)
+        let support = [try phantom.labelledVolume(.ras)]
+        let model = IdentityModel(inputSize: 16)
+        let plain = try VolumeSegmenter(model: model, options: Self.options(AnatomicalPlane.allCases))
+            .segment(query: query, support: support)
+        let refined = try VolumeSegmenter(
+            model: model, options: Self.options(AnatomicalPlane.allCases) { $0.intensityRefinement = true }
+        ).segment(query: query, support: support)
+        var expected = plain.probabilities.map(\.volume.voxels)
+        let options = SegmentationOptions()
+        IntensityRefinement.refine(
+            &expected, intensities: options.refinementIntensities(of: options.biasCorrected(query)), size: query.size)
+        #expect(refined.probabilities.map(\.volume.voxels) == expected)
+        #expect(expected != plain.probabilities.map(\.volume.voxels))
+        #expect(
+            refined.labelMap.labels.map(Float.init)
+                == VolumeSegmenter.mostProbableLabels(expected, labels: [1], againstBackground: true))
     }
 
     @Test func mostProbableLabelAboveOneHalfWins() {
