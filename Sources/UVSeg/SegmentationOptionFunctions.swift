@@ -122,6 +122,11 @@ public func uvs_options_set_bias_correction(_ options: OpaquePointer?, _ enabled
     setOption(options) { (settings) throws(UVSegError) in settings.biasCorrection = try flag(enabled, "enabled") }
 }
 
+@_cdecl("uvs_options_set_intensity_refinement")
+public func uvs_options_set_intensity_refinement(_ options: OpaquePointer?, _ enabled: Int32) -> Int32 {
+    setOption(options) { (settings) throws(UVSegError) in settings.intensityRefinement = try flag(enabled, "enabled") }
+}
+
 @_cdecl("uvs_options_set_percentiles")
 public func uvs_options_set_percentiles(_ options: OpaquePointer?, _ lower: Double, _ upper: Double) -> Int32 {
     setOption(options) { settings in settings.intensity = .percentiles(lower: lower, upper: upper) }

@@ -10,9 +10,10 @@ struct SegmentCommand: ParsableCommand {
             Every query slice along the chosen plane is segmented by the network from support slices \
             of the labelled volumes, one label at a time; planes are found from the affines, so support \
             and query may be stored in different orientations. Slices are scaled onto the network's \
-            square input with their aspect ratio kept, all at one scale (the rest padded). Each voxel \
-            gets the label whose probability is highest and above 0.5. Inputs are checked before any \
-            work starts; nothing is written if anything fails.
+            square input with their aspect ratio kept, all at one scale (the rest padded). The \
+            probabilities are refined with the query's own intensities and each voxel gets the most \
+            probable of background and the labels. Inputs are checked before any work starts; nothing \
+            is written if anything fails.
             """)
 
     @Option(help: "The volume to segment (NIfTI).")

@@ -78,6 +78,11 @@ struct SegmentationArguments: ParsableArguments {
         help: "Divide each MR volume by its estimated bias field (smooth intensity non-uniformity) first; never with --ct-window.")
     var biasCorrection = SegmentationOptions().biasCorrection
 
+    @Flag(
+        inversion: .prefixedNo,
+        help: "Refine the probabilities with the query's own intensities (each label's and background's intensity histogram near the labels) and label each voxel with the most probable of background and the labels; without it, the most probable label above 0.5.")
+    var intensityRefinement = SegmentationOptions().intensityRefinement
+
     @Option(parsing: .unconditional, help: "Threads of the network and the alignment (default: every core); results do not depend on it.")
     var threads: Int?
 
@@ -105,6 +110,7 @@ struct SegmentationArguments: ParsableArguments {
         options.fusion = fusion
         options.threads = threads ?? 0
         options.biasCorrection = biasCorrection
+        options.intensityRefinement = intensityRefinement
         if let ctWindow {
             let values = try Self.pair(ctWindow, "--ct-window")
             options.intensity = .window(level: values.0, width: values.1)

@@ -111,6 +111,9 @@ def test_bad_arguments_are_refused(api, setup):
     assert api.uvs_options_set_bias_correction(options, 2) == INVALID_ARGUMENT
     assert b"enabled must be 0 or 1, got 2" in api.uvs_last_error()
     assert api.uvs_options_set_bias_correction(None, 1) == INVALID_ARGUMENT
+    assert api.uvs_options_set_intensity_refinement(options, -1) == INVALID_ARGUMENT
+    assert b"enabled must be 0 or 1, got -1" in api.uvs_last_error()
+    assert api.uvs_options_set_intensity_refinement(None, 0) == INVALID_ARGUMENT
 
 
 def alignments(api, result):

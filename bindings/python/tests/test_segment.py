@@ -105,13 +105,16 @@ def test_bias_correction_is_on_by_default_and_never_with_a_ct_window(model, case
                                   probabilities(bias_correction=False, **window))
 
 
-def test_the_commands_bias_correction_flags_are_the_setting(model, cases, biased_query, tmp_path):
-    """`--no-bias-correction` is bias_correction=False, and the default is True."""
+@pytest.mark.parametrize("flag, setting_name", [("--no-bias-correction", "bias_correction"),
+                                                ("--no-intensity-refinement", "intensity_refinement")])
+def test_the_commands_flags_are_the_settings(model, cases, biased_query, tmp_path, flag, setting_name):
+    """`--no-bias-correction` is bias_correction=False, `--no-intensity-refinement`
+    intensity_refinement=False, and the defaults are True."""
     _, *support = cases
     query = biased_query
     images, label_maps = [image for image, _ in support], [labels for _, labels in support]
     written = []
-    for flag, setting in [([], True), (["--no-bias-correction"], False)]:
+    for flag, setting in [([], True), ([flag], False)]:
         out = tmp_path / f"command{len(flag)}.nii"
         command = [str(COMMAND), "segment", "--weights", str(WEIGHTS), "--query", str(query), "--align", "none",
                    "--method", "network", "--support-size", "3", "--labels", "1", "--out", str(tmp_path / "l.nii"),
@@ -120,10 +123,32 @@ def test_the_commands_bias_correction_flags_are_the_setting(model, cases, biased
         completed = subprocess.run(command, capture_output=True, text=True)
         assert completed.returncode == 0, completed.stderr
         ours = uvseg.segment(model, query, images, label_maps, align="none", method="network", support_size=3,
-                             labels=[1], bias_correction=setting)
+                             labels=[1], **{setting_name: setting})
         written.append(np.asanyarray(nib.load(out).dataobj))
         np.testing.assert_array_equal(written[-1], ours.probabilities[1].to_numpy())
     assert not np.array_equal(*written)
+
+
+def test_refinement_is_on_by_default_and_decides_against_background(model, cases):
+    """Refined probabilities share one distribution with background and give the label map (the
+    most probable of background and the labels); unrefined, the label map is the most probable
+    label above one half."""
+    (query, _), *support = cases
+    images, label_maps = [image for image, _ in support], [labels for _, labels in support]
+
+    def run(**settings):
+        result = uvseg.segment(model, query, images, label_maps, **QUICK, **settings)
+        return result.label_map.to_numpy(), np.stack([result.probabilities[label].to_numpy()
+                                                      for label in result.labels])
+
+    (default_map, default), (on_map, on), (off_map, off) = (
+        run(), run(intensity_refinement=True), run(intensity_refinement=False))
+    np.testing.assert_array_equal(default, on)
+    assert np.abs(on - off).max() > 1e-3
+    assert on.min() >= 0 and on.sum(axis=0).max() <= 1 + 1e-5
+    np.testing.assert_array_equal(on_map, np.concatenate([1 - on.sum(axis=0, keepdims=True), on]).argmax(axis=0))
+    np.testing.assert_array_equal(off_map, np.where(off.max(axis=0) > 0.5, off.argmax(axis=0) + 1, 0))
+    assert not np.array_equal(on_map, off_map)
 
 
 def test_progress_is_reported_and_can_cancel(model, cases):
@@ -175,11 +200,12 @@ def test_alignment_and_method_reach_the_library(model, cases):
     assert uvseg.segment(model, query, images, label_maps, **QUICK).alignments == []
     copied = uvseg.segment(model, images[0], images[:1], label_maps[:1], align="none", method="atlas")
     np.testing.assert_array_equal(copied.label_map.to_numpy(), np.asanyarray(nib.load(label_maps[0]).dataobj))
-    fused = uvseg.segment(model, query, images[:1], label_maps[:1], align="affine", method="fused", **{
-        key: QUICK[key] for key in ("support_size", "input_size")})
-    network = uvseg.segment(model, query, images[:1], label_maps[:1], align="affine", method="network", **{
-        key: QUICK[key] for key in ("support_size", "input_size")})
-    atlas = uvseg.segment(model, query, images[:1], label_maps[:1], align="affine", method="atlas")
+    # Each method's own probabilities, unrefined: fused is the mean of the other two.
+    small = dict(support_size=QUICK["support_size"], input_size=QUICK["input_size"], intensity_refinement=False)
+    fused = uvseg.segment(model, query, images[:1], label_maps[:1], align="affine", method="fused", **small)
+    network = uvseg.segment(model, query, images[:1], label_maps[:1], align="affine", method="network", **small)
+    atlas = uvseg.segment(model, query, images[:1], label_maps[:1], align="affine", method="atlas",
+                          intensity_refinement=False)
     np.testing.assert_allclose(fused.probabilities[1].to_numpy(),
                                (network.probabilities[1].to_numpy() + atlas.probabilities[1].to_numpy()) / 2,
                                atol=1e-6)

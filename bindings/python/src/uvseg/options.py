@@ -78,6 +78,7 @@ _SETTERS: Dict[str, Tuple[CFunction, Callable[[Any], tuple]]] = {
     "percentiles": (_setter("percentiles", _f64, _f64), _pair),
     "ct_window": (_setter("ct_window", _f64, _f64), _pair),
     "bias_correction": (_setter("bias_correction", _i32), _flag),
+    "intensity_refinement": (_setter("intensity_refinement", _i32), _flag),
     "input_size": (_setter("input_size", _i32), _int32("input_size")),
     "threads": (_setter("threads", _i32), _int32("threads")),
 }

@@ -89,7 +89,7 @@ def segment(model: Model, query: VolumeLike, support_images: Sequence[VolumeLike
             fill_holes: Optional[bool] = None, seed: Optional[int] = None,
             percentiles: Optional[Tuple[float, float]] = None,
             ct_window: Optional[Tuple[float, float]] = None, bias_correction: Optional[bool] = None,
-            input_size: Optional[int] = None,
+            intensity_refinement: Optional[bool] = None, input_size: Optional[int] = None,
             threads: Optional[int] = None,
             progress: Optional[ProgressCallback] = None) -> Segmentation:
     """Segments a query volume from labelled support volumes (uvs_segment_volume).
@@ -121,6 +121,9 @@ def segment(model: Model, query: VolumeLike, support_images: Sequence[VolumeLike
         ct_window          for CT instead: (level, width) in HU
         bias_correction    divide each MR volume by its estimated bias field first [True; never
                            with ct_window]
+        intensity_refinement  refine the probabilities with the query's own intensities and label
+                           each voxel with the most probable of background and the labels [True;
+                           False: the most probable label above 0.5]
         input_size         the square size slices are scaled to for the network [0: the model's own]
         threads            threads of each prediction [every core]; results do not depend on it
 
@@ -138,7 +141,7 @@ def segment(model: Model, query: VolumeLike, support_images: Sequence[VolumeLike
                     ensemble=ensemble, flip_augmentation=flip_augmentation, labels=labels,
                     largest_component=largest_component, fill_holes=fill_holes, seed=seed,
                     percentiles=percentiles, ct_window=ct_window, bias_correction=bias_correction,
-                    input_size=input_size, threads=threads)
+                    intensity_refinement=intensity_refinement, input_size=input_size, threads=threads)
     handle = ctypes.c_void_p()
     with Options(settings, progress) as options:
         options.call(_segment_volume, model.handle, query_volume.handle, volume_handles(images),
