@@ -50,8 +50,9 @@ public struct VolumeSegmenter: Sendable {
         try budget.charge(
             AlignedSupport.bytes(query: query, supportCount: support.count, labelCount: labels.count, options: options),
             of: 1, for: "the support volumes aligned to the query and the atlas's sums")
-        // With the network, its footprint charges the refinement.
-        if options.method == .atlas { try options.chargeRefinement(options.refinementWorkingFloats(of: query), to: &budget) }
+        // The refinement runs while these are held (and the network's footprint, when it runs,
+        // charges it again beside the network's probabilities).
+        try options.chargeRefinement(options.refinementWorkingFloats(of: query), to: &budget)
         return (labels, budget)
     }
 
