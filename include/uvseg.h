@@ -347,7 +347,8 @@ uvs_status uvs_options_set_bias_correction(uvs_options *options, int32_t enabled
 /*
  * 1: refine the probabilities with the query's own intensities [1]. They become the prior of an
  * intensity model of this query: each class (background, each label) gets a histogram of the
- * query's prepared intensities (64 bins over [0, 1], Gaussian-smoothed), weighted by its current
+ * query's intensities (with bias correction, its field removed completely first; then prepared as
+ * for the network: 64 bins over [0, 1], Gaussian-smoothed), weighted by its current
  * posterior and taken within 2 voxels (face steps) of where some label's probability is above
  * 0.5; each voxel's posterior is its prior times the likelihood to the power 0.3, in 3 rounds
  * (expectation-maximisation). The labels' returned probabilities are these posteriors, and each
