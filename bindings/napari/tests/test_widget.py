@@ -65,6 +65,26 @@ def test_segmenting_adds_a_labels_layer_over_the_query(viewer_with_phantoms, qtb
     assert stages and stages[-1][0] == 1.0 and {"preparing", "aligning", "combining"} <= {stage for _, stage in stages}
 
 
+def test_intensity_controls_reach_the_settings(viewer_with_phantoms):
+    """MR by default, with bias correction and refinement; a CT window replaces the percentiles and
+    the bias field, which its controls then show."""
+    widget = open_widget(viewer_with_phantoms)
+    settings = widget.settings()
+    assert (settings["bias_correction"], settings["intensity_refinement"]) == (True, True)
+    assert "ct_window" not in settings and not widget.ct_level.isEnabled()
+    widget.intensity.setCurrentIndex(widget.intensity.findData("ct"))
+    widget.ct_level.setValue(60)
+    widget.ct_width.setValue(350)
+    widget.intensity_refinement.setChecked(False)
+    settings = widget.settings()
+    assert settings["ct_window"] == (60, 350) and settings["intensity_refinement"] is False
+    assert "bias_correction" not in settings
+    assert widget.ct_width.isEnabled() and not widget.bias_correction.isEnabled()
+    widget.intensity.setCurrentIndex(widget.intensity.findData("mr"))
+    widget.bias_correction.setChecked(False)
+    assert widget.settings()["bias_correction"] is False and "ct_window" not in widget.settings()
+
+
 def test_cancel_stops_the_worker_and_adds_nothing(viewer_with_phantoms, qtbot):
     viewer = viewer_with_phantoms
     widget = open_widget(viewer)

@@ -9,8 +9,8 @@ from napari.layers import Image, Labels
 from napari.qt.threading import create_worker
 from napari.utils.notifications import show_error
 from qtpy.QtCore import Signal
-from qtpy.QtWidgets import (QCheckBox, QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel,
-                            QLineEdit, QProgressBar, QPushButton, QSpinBox, QVBoxLayout, QWidget)
+from qtpy.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout,
+                            QLabel, QLineEdit, QProgressBar, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 import uvseg
 
@@ -23,6 +23,7 @@ PLANES = [("auto: axes with square-ish pixels", "auto"), ("axis 0, the slider's 
 ALIGNMENTS = [("deformable registration", "deformable"), ("affine registration", "affine"),
               ("none: as stored", "none")]
 METHODS = [("network and atlas, averaged", "fused"), ("atlas propagation", "atlas"), ("network", "network")]
+INTENSITIES = [("MR: 0.5-99.5 percentiles", "mr"), ("CT: a window in HU", "ct")]
 
 
 def _layer_names(viewer: Any, kind: type) -> List[str]:
@@ -108,6 +109,23 @@ class SegmentationWidget(QWidget):
         self.input_size.setRange(0, 1024)
         self.input_size.setSingleStep(8)
         self.input_size.setSpecialValueText("the model's own")
+        self.intensity = QComboBox()
+        for label, kind in INTENSITIES:
+            self.intensity.addItem(label, kind)
+        self.ct_level, self.ct_width = QDoubleSpinBox(), QDoubleSpinBox()
+        for box, low, high, value in ((self.ct_level, -2000, 4000, 40), (self.ct_width, 1, 8000, 400)):
+            box.setRange(low, high)
+            box.setValue(value)
+        ct_row = QHBoxLayout()
+        for name, box in (("level", self.ct_level), ("width", self.ct_width)):
+            ct_row.addWidget(QLabel(name))
+            ct_row.addWidget(box, 1)
+        self.bias_correction = QCheckBox("correct MR bias fields")
+        self.bias_correction.setChecked(True)
+        self.intensity.currentIndexChanged.connect(self._intensity_changed)
+        self._intensity_changed()
+        self.intensity_refinement = QCheckBox("refine by the query's intensities")
+        self.intensity_refinement.setChecked(True)
         self.largest_component = QCheckBox("keep each label's largest component")
         self.fill_holes = QCheckBox("fill holes")
 
@@ -133,6 +151,10 @@ class SegmentationWidget(QWidget):
         form.addRow("Support size", self.support_size)
         form.addRow("Ensemble", self.ensemble)
         form.addRow("Model input size", self.input_size)
+        form.addRow("Intensities", self.intensity)
+        form.addRow("CT window", ct_row)
+        form.addRow(self.bias_correction)
+        form.addRow(self.intensity_refinement)
         form.addRow(self.largest_component)
         form.addRow(self.fill_holes)
         buttons = QHBoxLayout()
@@ -190,12 +212,25 @@ class SegmentationWidget(QWidget):
 
     # ---- running -------------------------------------------------------------------------------
 
+    def _intensity_changed(self) -> None:
+        """The window applies to CT only, the bias field to MR only."""
+        ct = self.intensity.currentData() == "ct"
+        self.ct_level.setEnabled(ct)
+        self.ct_width.setEnabled(ct)
+        self.bias_correction.setEnabled(not ct)
+
     def settings(self) -> Dict[str, Any]:
         """The uvseg.segment settings the controls describe."""
-        return dict(align=self.align.currentData(), method=self.method.currentData(),
-                    plane=self.plane.currentData(), support_size=self.support_size.value(),
-                    ensemble=self.ensemble.value(), input_size=self.input_size.value(),
-                    largest_component=self.largest_component.isChecked(), fill_holes=self.fill_holes.isChecked())
+        settings = dict(align=self.align.currentData(), method=self.method.currentData(),
+                        plane=self.plane.currentData(), support_size=self.support_size.value(),
+                        ensemble=self.ensemble.value(), input_size=self.input_size.value(),
+                        intensity_refinement=self.intensity_refinement.isChecked(),
+                        largest_component=self.largest_component.isChecked(), fill_holes=self.fill_holes.isChecked())
+        if self.intensity.currentData() == "ct":
+            settings["ct_window"] = (self.ct_level.value(), self.ct_width.value())
+        else:
+            settings["bias_correction"] = self.bias_correction.isChecked()
+        return settings
 
     def start(self) -> None:
         """Reads the chosen layers (here, in the GUI thread) and segments in a worker thread."""
